@@ -1,0 +1,11 @@
+DROP TABLE circular_deps;
+DROP INDEX idx_verifications_contract;
+DROP TABLE verifications;
+DROP INDEX idx_contracts_tool;
+DROP TABLE contracts;
+DROP INDEX idx_deps_provider;
+DROP INDEX idx_deps_consumer;
+DROP TABLE dependencies;
+DROP INDEX idx_tools_stub;
+DROP INDEX idx_tools_type;
+DROP TABLE tools;

@@ -1,0 +1,5 @@
+"""`python -m pai_deps` runs the same CLI as the `pai-deps` console script."""
+
+from pai_deps.cli import app
+
+app(prog_name="pai-deps")

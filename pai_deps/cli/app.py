@@ -1,0 +1,181 @@
+"""The `pai-deps` typer application: global options, error handling, command groups.
+
+Every command module exposes `register(app)`; this module wires them in and turns
+expected failures into one line (or a JSON envelope) with the right exit code.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
+
+from pai_deps import __version__
+from pai_deps.cli import globals as global_options
+from pai_deps.cli.state import State
+from pai_deps.errors import DatabaseError, PaiDepsError
+from pai_deps.output import Printer
+
+EPILOG = (
+    "Global options (--json, -q, -v, --db, --no-color) may be given before or after the "
+    "command. Exit codes: 0 success, 1 negative answer or invalid input, 2 misuse."
+)
+
+
+class PaiGroup(TyperGroup):
+    """The root group: rearranges global options and owns the error boundary."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        raw = list(sys.argv[1:] if args is None else args)
+        hoisted, found = global_options.hoist(raw)
+        printer = Printer(
+            json_mode=found.json, quiet=found.quiet, verbose=found.verbose, no_color=found.no_color
+        )
+        try:
+            result = super().main(
+                hoisted,
+                prog_name=prog_name or "pai-deps",
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except ClickException as exc:
+            if found.json:
+                printer.json({"success": False, "error": exc.format_message(), "code": "usage"})
+            else:
+                exc.show()
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            printer.error("aborted")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            printer.error("interrupted")
+            sys.exit(130)
+        except PaiDepsError as exc:
+            report_error(printer, exc)
+            sys.exit(exc.exit_code)
+        except sqlite3.Error as exc:
+            report_error(printer, _database_error(exc))
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as exc:
+            if found.verbose:
+                traceback.print_exc()
+            report_error(
+                printer,
+                PaiDepsError(
+                    f"internal error ({type(exc).__name__}: {exc}); this is a bug in pai-deps"
+                    + ("" if found.verbose else " (run with -v for the traceback)"),
+                    code="internal_error",
+                ),
+            )
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _database_error(exc: sqlite3.Error) -> DatabaseError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            "the registry is busy: another pai-deps process held its write lock too long; "
+            "try again",
+            code="database_busy",
+        )
+    return DatabaseError(f"database error: {text}")
+
+
+def report_error(printer: Printer, exc: PaiDepsError) -> None:
+    if printer.json_mode:
+        printer.json({"success": False, "error": exc.message, "code": exc.code, **exc.details})
+    else:
+        printer.error(exc.message, exc.lines)
+
+
+app = typer.Typer(
+    name="pai-deps",
+    cls=PaiGroup,
+    help="Dependency and contract registry for your own tools: track what uses what, "
+    "what breaks if something changes, and whether promised interfaces still hold.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pai-deps {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document on stdout.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the answer and errors; no chatter.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option(
+            "--verbose", "-v", count=True, help="More detail (repeatable).", show_default=False
+        )
+    ] = 0,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Registry database file [default: $PAI_DEPS_DB, else "
+            "$XDG_CONFIG_HOME/pai-deps/pai-deps.db, else ~/.config/pai-deps/pai-deps.db].",
+            show_default=False,
+        ),
+    ] = None,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Dependency and contract registry for your own tools."""
+    ctx.obj = State(
+        printer=Printer(json_mode=json_output, quiet=quiet, verbose=verbose, no_color=no_color),
+        db_option=db,
+    )
+
+
+def _register_commands() -> None:
+    from pai_deps.cli import db_cmd, ping_cmd
+
+    for module in (ping_cmd, db_cmd):
+        module.register(app)
+
+
+_register_commands()

@@ -1,0 +1,149 @@
+"""`db path | status | migrate | backup`: the registry database itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pai_deps.cli.state import get_state
+
+db_app = typer.Typer(
+    name="db",
+    help="The registry database: where it is, its state, migrations and backups.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app)
+
+
+@db_app.command("path")
+def db_path(ctx: typer.Context) -> None:
+    """Print where the registry database is (nothing is created)."""
+    state = get_state(ctx)
+    path = state.db_path()
+    if state.json:
+        state.printer.json({"success": True, "path": str(path), "exists": path.exists()})
+    else:
+        state.printer.answer(str(path))
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context) -> None:
+    """Location, size, journal mode, applied and pending migrations, rows per table.
+
+    Reads only: pending migrations are listed, not applied.
+    """
+    from pai_deps.db import describe
+
+    state = get_state(ctx)
+    status = describe(state.db_path())
+    if state.json:
+        state.printer.json(
+            {
+                "success": True,
+                "path": str(status.path),
+                "exists": status.exists,
+                "sizeBytes": status.size_bytes,
+                "journalMode": status.journal_mode,
+                "applied": [{"id": mid, "appliedAt": at} for mid, at in status.applied],
+                "pending": status.pending,
+                "tables": status.tables,
+            }
+        )
+        return
+    p = state.printer
+    p.answer(f"Database:     {status.path}")
+    if not status.exists:
+        p.answer("Exists:       no (created on first use)")
+    else:
+        p.answer(f"Size:         {_human_size(status.size_bytes)}")
+        p.answer(f"Journal mode: {status.journal_mode}")
+    applied = ", ".join(mid for mid, _ in status.applied) or "none"
+    p.answer(f"Applied:      {applied}")
+    p.answer(f"Pending:      {', '.join(status.pending) or 'none'}")
+    if status.tables is not None:
+        p.answer("Rows:")
+        for table, count in status.tables.items():
+            p.answer(f"  {table:<14}{count}")
+
+
+@db_app.command("migrate")
+def db_migrate(
+    ctx: typer.Context,
+    break_lock: Annotated[
+        bool,
+        typer.Option(
+            "--break-lock", help="Remove a migration lock left by a crashed process first."
+        ),
+    ] = False,
+) -> None:
+    """Apply pending migrations now (they also apply on the first command that needs them)."""
+    from pai_deps.db import break_migration_lock, open_db_with_result
+
+    state = get_state(ctx)
+    path = state.db_path()
+    if break_lock and path.exists():
+        break_migration_lock(path)
+    conn, result = open_db_with_result(path, notify=state.printer.note)
+    conn.close()
+    if state.json:
+        state.printer.json(
+            {
+                "success": True,
+                "path": str(path),
+                "applied": result.applied,
+                "backup": str(result.backup) if result.backup else None,
+            }
+        )
+        return
+    if result.applied:
+        state.printer.info(f"Applied {len(result.applied)} migration(s): {', '.join(result.applied)}")
+    else:
+        state.printer.info("Database is up to date.")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Where to write the copy [default: beside the database, timestamped].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a consistent copy of the registry (SQLite's online backup; safe while in use)."""
+    from pai_deps.db import backup_to, default_backup_path
+    from pai_deps.errors import PaiDepsError
+
+    state = get_state(ctx)
+    with state.registry():
+        pass  # open (and migrate) first so the copy is a valid, current registry
+    source = state.db_path()
+    target = file.expanduser().absolute() if file else default_backup_path(source)
+    if target.exists() and target.is_dir():
+        target = target / default_backup_path(source).name
+    if target.exists():
+        raise PaiDepsError(f"Backup target {target} already exists; choose another file")
+    if not target.parent.is_dir():
+        raise PaiDepsError(f"Backup directory {target.parent} does not exist")
+    backup_to(source, target)
+    if state.json:
+        state.printer.json({"success": True, "backup": str(target)})
+    else:
+        state.printer.answer(str(target))
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"

@@ -1,0 +1,51 @@
+"""What every command receives: the global options and a way to open the registry."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from pai_deps.output import Printer
+
+
+@dataclass
+class State:
+    printer: Printer = field(default_factory=Printer)
+    db_option: str | None = None
+
+    @property
+    def json(self) -> bool:
+        return self.printer.json_mode
+
+    def db_path(self) -> Path:
+        from pai_deps.db import resolve_db_path
+
+        return resolve_db_path(self.db_option)
+
+    @contextmanager
+    def registry(self) -> Iterator[sqlite3.Connection]:
+        """The migrated registry connection, closed afterwards."""
+        from pai_deps.db import open_db
+
+        conn = open_db(self.db_path(), notify=self.printer.note)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+def get_state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def fail(code: int = 1) -> typer.Exit:
+    """The command ran and the answer is negative: exit with `code` after printing it."""
+    return typer.Exit(code)

@@ -1,0 +1,308 @@
+"""Find `pai-manifest.yaml` files below a set of root directories.
+
+Pure: no database, no printing. The walk fixes the reference tool's weaknesses:
+gitignore files apply relative to their own directory with real git semantics
+(anchors, negation, directory-only patterns, deeper files override shallower ones,
+`.git/info/exclude`), a directory's own manifest is always checked however big the
+directory is, output is sorted, and the name is read by parsing YAML.
+
+Decisions worth knowing:
+
+* Hidden directories *below* a root are skipped (they hold caches, VCS data and
+  editor state, rarely tools); a root may itself be hidden (`~/.claude/skills`).
+* Symlinked directories are followed, because tool collections such as
+  `~/.claude/skills` are commonly built from symlinks. Each real directory is walked
+  once (tracked by device and inode), so loops and overlapping roots terminate and
+  never report a manifest twice; the first path met, in sorted walk order, is reported.
+* Gitignore files are read from each root downwards; files above a root are not
+  consulted (the root is what was asked for). Entering a nested git repository
+  starts a fresh gitignore context, as git does: the outer repository's patterns do
+  not apply inside it, while that repository's `.git/info/exclude` does.
+* Ignore rules prune directories only; a manifest in a visited directory is reported
+  even if a pattern would match the file itself.
+* `excludes` use gitignore syntax relative to each root and always win over
+  gitignore negations; they apply even with `use_gitignore=False`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pathspec import GitIgnoreSpec
+
+from pai_deps.errors import PaiDepsError
+
+MANIFEST_FILENAME = "pai-manifest.yaml"
+
+BUILTIN_EXCLUDES: frozenset[str] = frozenset(
+    {
+        "node_modules",
+        ".git",
+        "dist",
+        "build",
+        ".cache",
+        "coverage",
+        ".next",
+        ".turbo",
+        "__pycache__",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        "venv",
+        ".venv",
+        ".tox",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FoundManifest:
+    """One manifest file: its path, its directory and the parsed `name` (or None)."""
+
+    path: Path
+    dir: Path
+    name: str | None
+
+
+@dataclass
+class DiscoveryResult:
+    """What a walk found; `warnings` lists directories that could not be read."""
+
+    manifests: list[FoundManifest] = field(default_factory=list)
+    roots: list[Path] = field(default_factory=list)
+    missing_roots: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """Patterns of one ignore file, applying to paths below `base` (root-relative)."""
+
+    base: str
+    spec: Any  # GitIgnoreSpec; pathspec's generics are not worth spelling out here
+
+
+class _SpecCache:
+    """Compiles each distinct ignore-file text once; many repositories share templates."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, Any] = {}
+
+    def layer(self, path: str, base: str) -> _Layer | None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            return None
+        spec = self._specs.get(text)
+        if spec is None:
+            spec = self._specs[text] = GitIgnoreSpec.from_lines(text.splitlines())
+        return _Layer(base, spec) if len(spec.patterns) else None
+
+
+def _git_info_exclude(git_entry: Path) -> str | None:
+    """Where `info/exclude` lives for a `.git` directory or a `.git` file (worktree)."""
+    if git_entry.is_dir():
+        return str(git_entry / "info" / "exclude")
+    try:
+        text = git_entry.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    if not text.startswith("gitdir:"):
+        return None
+    git_dir = Path(text[len("gitdir:") :].strip())
+    if not git_dir.is_absolute():
+        git_dir = git_entry.parent / git_dir
+    common = git_dir / "commondir"
+    if common.is_file():
+        try:
+            git_dir = git_dir / common.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+    return str(git_dir / "info" / "exclude")
+
+
+def _relative_to(rel: str, base: str) -> str:
+    return rel if not base else rel[len(base) + 1 :]
+
+
+def _is_ignored(rel_dir: str, layers: Sequence[_Layer]) -> bool:
+    """Git precedence: the deepest ignore file with a matching pattern decides."""
+    for layer in reversed(layers):
+        result = layer.spec.check_file(_relative_to(rel_dir, layer.base) + "/")
+        if result.include is not None:
+            return bool(result.include)
+    return False
+
+
+class _NameReader:
+    """Reads `name` with ruamel's C safe loader; one instance per walk (it's reusable)."""
+
+    def __init__(self) -> None:
+        from ruamel.yaml import YAML
+
+        self._yaml = YAML(typ="safe", pure=False)
+
+    def read(self, path: Path) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        # Exact pre-filter: a name key needs the bytes "name", unless spelled with
+        # escapes ("\\x6eame") or in UTF-16/32 (NUL bytes). Saves parsing name-less files.
+        if b"name" not in data and b"\\" not in data and b"\x00" not in data:
+            return None
+        try:
+            doc = self._yaml.load(data)
+        except Exception:  # any parse/compose/construct error means "no usable name"
+            return None
+        if isinstance(doc, dict):
+            name = doc.get("name")
+            if isinstance(name, str) and name:
+                return name
+        return None
+
+
+def discover(
+    roots: Sequence[Path],
+    *,
+    excludes: Sequence[str] = (),
+    max_depth: int | None = 10,
+    use_gitignore: bool = True,
+    read_names: bool = True,
+) -> DiscoveryResult:
+    """Walk `roots` and return every manifest found, sorted by path.
+
+    Depth counts from the root (0); with `max_depth=2`, `root/a/b` is visited and
+    `root/a/b/c` is not. `None` means unlimited (loops are still impossible).
+    `read_names=False` skips the YAML parse for callers that load each manifest anyway.
+    """
+    result = DiscoveryResult()
+    seen_roots: set[Path] = set()
+    for given in roots:
+        expanded = Path(os.path.expanduser(given))
+        root = expanded.resolve()
+        if not root.is_dir():
+            result.missing_roots.append(expanded)
+        elif root not in seen_roots:
+            seen_roots.add(root)
+            result.roots.append(root)
+
+    exclude_spec: Any = GitIgnoreSpec.from_lines(list(excludes)) if excludes else None
+    specs = _SpecCache()
+    visited: set[tuple[int, int]] = set()
+    found: list[str] = []
+
+    def scan(path: str) -> list[os.DirEntry[str]] | None:
+        try:
+            with os.scandir(path) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            result.warnings.append(f"Skipped unreadable directory {path}: {exc.strerror or exc}")
+            return None
+
+    # An explicit stack (children pushed in reverse) gives the same pre-order as
+    # recursion, without Python's recursion limit on deep trees. Paths stay strings
+    # here: pathlib objects cost more than the walk itself.
+    stack: list[tuple[str, str, int, tuple[_Layer, ...], tuple[int, int]]] = []
+    for root in reversed(result.roots):
+        st = root.stat()
+        stack.append((str(root), "", 0, (), (st.st_dev, st.st_ino)))
+
+    while stack:
+        path, rel, depth, layers, key = stack.pop()
+        if key in visited:
+            continue
+        visited.add(key)
+        entries = scan(path)
+        if entries is None:
+            continue
+
+        names = {e.name: e for e in entries}
+        manifest = names.get(MANIFEST_FILENAME)
+        if manifest is not None and manifest.is_file():
+            found.append(path)
+
+        if max_depth is not None and depth >= max_depth:
+            continue
+
+        if use_gitignore:
+            if ".git" in names:
+                # A repository boundary: git reads only this repository's ignore files.
+                layers = ()
+                exclude_file = _git_info_exclude(Path(path, ".git"))
+                info = specs.layer(exclude_file, rel) if exclude_file else None
+                if info is not None:
+                    layers = (info,)
+            if ".gitignore" in names:
+                own = specs.layer(os.path.join(path, ".gitignore"), rel)
+                if own is not None:
+                    layers = (*layers, own)
+
+        children = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name in BUILTIN_EXCLUDES:
+                continue
+            try:
+                if not entry.is_dir():
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            child_key = (st.st_dev, st.st_ino)
+            if child_key in visited:
+                continue
+            child_rel = f"{rel}/{name}" if rel else name
+            if exclude_spec is not None and exclude_spec.match_file(child_rel + "/"):
+                continue
+            if layers and _is_ignored(child_rel, layers):
+                continue
+            children.append((entry.path, child_rel, depth + 1, layers, child_key))
+        stack.extend(reversed(children))
+
+    reader = _NameReader() if read_names else None
+    for directory in sorted(found):
+        dir_path = Path(directory)
+        manifest_path = dir_path / MANIFEST_FILENAME
+        tool_name = reader.read(manifest_path) if reader is not None else None
+        result.manifests.append(FoundManifest(path=manifest_path, dir=dir_path, name=tool_name))
+    result.manifests.sort(key=lambda m: m.path)
+    return result
+
+
+def config_path() -> Path:
+    """`$XDG_CONFIG_HOME/pai-deps/config.toml`, falling back to `~/.config` per XDG."""
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    config_home = Path(base) if base else Path.home() / ".config"
+    return config_home / "pai-deps" / "config.toml"
+
+
+def default_roots() -> list[Path]:
+    """Roots from the user's config (`roots = [...]`), else the current directory.
+
+    `~` is expanded; relative entries are taken relative to the config file's
+    directory, since a working-directory-relative root in a global file means nothing.
+    """
+    path = config_path()
+    if not path.is_file():
+        return [Path.cwd()]
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PaiDepsError(f"Invalid config file {path}: {exc}", code="invalid_config") from exc
+    roots = data.get("roots")
+    if roots is None:
+        return [Path.cwd()]
+    if not isinstance(roots, list) or not all(isinstance(r, str) and r for r in roots):
+        raise PaiDepsError(
+            f"Invalid config file {path}: 'roots' must be a list of non-empty strings",
+            code="invalid_config",
+        )
+    return [path.parent / Path(r).expanduser() for r in roots]

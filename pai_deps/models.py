@@ -1,0 +1,173 @@
+"""Typed rows: one pydantic model per shape a named query returns.
+
+Callers never see raw tuples or dicts. Field names are the SQL column names; JSON output
+uses camelCase aliases (`debtScore`, `manifestPath`, ...) so scripts written for the
+TypeScript pai-deps keep working.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic.alias_generators import to_camel
+
+ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
+DependencyType = Literal["cli", "mcp", "library", "database", "npm", "implicit"]
+ContractType = Literal["cli_output", "mcp_tool", "library_export", "db_schema"]
+ContractStatus = Literal["valid", "drift", "broken", "unknown"]
+VerificationStatus = Literal["pass", "fail", "drift"]
+
+TOOL_TYPES: tuple[str, ...] = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
+DEPENDENCY_TYPES: tuple[str, ...] = ("cli", "mcp", "library", "database", "npm", "implicit")
+
+
+class Row(BaseModel):
+    """Base for rows: validated from SQL column names, dumped with camelCase aliases."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        frozen=True,
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class ToolRow(Row):
+    id: str
+    name: str
+    path: str
+    type: ToolType
+    version: str | None
+    reliability: float
+    debt_score: int
+    manifest_path: str | None
+    stub: bool
+    last_verified: str | None
+    created_at: str
+    updated_at: str
+    manifest_hash: str | None
+    description: str | None
+    mcp_start: str | None
+
+
+class ToolSummaryRow(Row):
+    id: str
+    name: str
+    type: ToolType
+    version: str | None
+    reliability: float
+    debt_score: int
+    stub: bool
+    path: str
+    last_verified: str | None
+    dependencies: int
+    dependents: int
+
+
+class ToolIdRow(Row):
+    id: str
+
+
+class ToolLocationRow(Row):
+    id: str
+    path: str
+    manifest_path: str | None
+
+
+class NeighbourRow(Row):
+    """A directly connected tool, with the edge that connects it."""
+
+    id: str
+    name: str
+    type: ToolType
+    version: str | None
+    reliability: float
+    debt_score: int
+    stub: bool
+    edge_type: DependencyType
+    version_constraint: str | None
+    optional: bool
+
+
+class EdgeRow(Row):
+    consumer_id: str
+    provider_id: str
+    type: DependencyType
+    optional: bool
+
+
+class ReachRow(Row):
+    """A tool reached by a transitive walk: its minimum depth and the neighbour it came via."""
+
+    id: str
+    name: str
+    type: ToolType
+    version: str | None
+    reliability: float
+    debt_score: int
+    stub: bool
+    depth: int
+    via: str
+
+
+class ContractRow(Row):
+    id: int
+    tool_id: str
+    contract_type: ContractType
+    name: str
+    schema_path: str | None
+    schema_hash: str | None
+    last_verified: str | None
+    status: ContractStatus
+
+
+class ResourceRow(Row):
+    id: int
+    tool_id: str
+    uri: str
+    schema_path: str | None
+
+
+class VerificationRow(Row):
+    id: int
+    contract_id: int
+    verified_at: str
+    status: VerificationStatus
+    details: Any
+    git_commit: str | None
+
+    @field_validator("details", mode="before")
+    @classmethod
+    def _parse_details(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class CycleRow(Row):
+    id: int
+    cycle: list[str]
+    detected_at: str
+    resolved: bool
+
+    @field_validator("cycle", mode="before")
+    @classmethod
+    def _parse_cycle(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class MigrationRow(Row):
+    migration_id: str
+    applied_at_utc: str
+
+
+class TableCountsRow(Row):
+    tools: int
+    dependencies: int
+    contracts: int
+    verifications: int
+    circular_deps: int

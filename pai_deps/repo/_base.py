@@ -1,0 +1,40 @@
+"""Loading the named queries once, and turning their rows into models."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from pai_deps.sqlfiles import queries_dir
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def queries() -> Any:
+    """All named queries (aiosql), parsed on first use."""
+    import aiosql
+
+    return aiosql.from_path(queries_dir(), "sqlite3")
+
+
+@cache
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def one(model: type[M], row: dict[str, Any] | None) -> M | None:
+    return None if row is None else model.model_validate(row)
+
+
+def many(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
+    return _list_adapter(model).validate_python(list(rows))
+
+
+def dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    """Row factory: rows as dicts keyed by column name (what aiosql and pydantic want)."""
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}

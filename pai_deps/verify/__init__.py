@@ -1,0 +1,1 @@
+"""Contract verification: run declared commands, diff and validate schemas."""

@@ -1,0 +1,72 @@
+-- Graph traversals as recursive CTEs. Their cost follows the size of the answer, not the
+-- size of the registry: they only ever touch edges leaving nodes already reached.
+--
+-- Why the shape: a recursive CTE that carries a depth column cannot de-duplicate nodes, so
+-- on a graph with cycles (or many paths) it would revisit nodes once per path. Instead,
+-- each recursion step is one breadth-first LEVEL: `frontier` holds the nodes first reached
+-- at this depth (as a JSON array of [id, via] pairs) and `seen` every node reached before.
+-- A node therefore appears exactly once, at its minimum depth, and the walk ends when a
+-- level adds nothing -- cycles included. `via` is the neighbour it was reached through on a
+-- shortest path (the smallest id when several tie). The start node is never in the answer.
+
+-- name: transitive_dependencies(tool_id, max_depth)
+-- Everything the tool depends on, directly or not (max_depth NULL = unlimited).
+WITH RECURSIVE walk (depth, frontier, seen) AS (
+    SELECT 0, json_array(json_array(:tool_id, NULL)), json_array()
+    UNION ALL
+    SELECT
+        w.depth + 1,
+        (SELECT json_group_array(json_array(step.id, step.via))
+         FROM (SELECT d.provider_id AS id, min(d.consumer_id) AS via
+               FROM json_each(w.frontier) AS f
+               JOIN dependencies AS d ON d.consumer_id = f.value ->> 0
+               WHERE d.provider_id NOT IN (SELECT s.value FROM json_each(w.seen) AS s
+                                           UNION ALL
+                                           SELECT f2.value ->> 0 FROM json_each(w.frontier) AS f2)
+               GROUP BY d.provider_id) AS step),
+        (SELECT json_group_array(all_seen.id)
+         FROM (SELECT s.value AS id FROM json_each(w.seen) AS s
+               UNION ALL
+               SELECT f.value ->> 0 FROM json_each(w.frontier) AS f) AS all_seen)
+    FROM walk AS w
+    WHERE json_array_length(w.frontier) > 0
+      AND (:max_depth IS NULL OR w.depth < :max_depth)
+)
+SELECT t.id, t.name, t.type, t.version, t.reliability, t.debt_score, t.stub,
+       w.depth, f.value ->> 1 AS via
+FROM walk AS w
+JOIN json_each(w.frontier) AS f
+JOIN tools AS t ON t.id = f.value ->> 0
+WHERE w.depth > 0
+ORDER BY w.depth, t.id;
+
+-- name: transitive_dependents(tool_id, max_depth)
+-- Everything that depends on the tool, directly or not: the same walk over reversed edges.
+WITH RECURSIVE walk (depth, frontier, seen) AS (
+    SELECT 0, json_array(json_array(:tool_id, NULL)), json_array()
+    UNION ALL
+    SELECT
+        w.depth + 1,
+        (SELECT json_group_array(json_array(step.id, step.via))
+         FROM (SELECT d.consumer_id AS id, min(d.provider_id) AS via
+               FROM json_each(w.frontier) AS f
+               JOIN dependencies AS d ON d.provider_id = f.value ->> 0
+               WHERE d.consumer_id NOT IN (SELECT s.value FROM json_each(w.seen) AS s
+                                           UNION ALL
+                                           SELECT f2.value ->> 0 FROM json_each(w.frontier) AS f2)
+               GROUP BY d.consumer_id) AS step),
+        (SELECT json_group_array(all_seen.id)
+         FROM (SELECT s.value AS id FROM json_each(w.seen) AS s
+               UNION ALL
+               SELECT f.value ->> 0 FROM json_each(w.frontier) AS f) AS all_seen)
+    FROM walk AS w
+    WHERE json_array_length(w.frontier) > 0
+      AND (:max_depth IS NULL OR w.depth < :max_depth)
+)
+SELECT t.id, t.name, t.type, t.version, t.reliability, t.debt_score, t.stub,
+       w.depth, f.value ->> 1 AS via
+FROM walk AS w
+JOIN json_each(w.frontier) AS f
+JOIN tools AS t ON t.id = f.value ->> 0
+WHERE w.depth > 0
+ORDER BY w.depth, t.id;

@@ -1,0 +1,19 @@
+-- Bookkeeping: migration state and table sizes (for `db status` and the upgrade check).
+
+-- name: table_exists(name)$
+SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name);
+
+-- name: object_count()$
+-- Any table at all? Tells an empty file from a database something else created.
+SELECT count(*) FROM sqlite_master;
+
+-- name: applied_migrations()
+SELECT migration_id, applied_at_utc FROM _yoyo_migration ORDER BY applied_at_utc, migration_id;
+
+-- name: table_row_counts()^
+-- Rows per registry table, in one round trip.
+SELECT (SELECT count(*) FROM tools) AS tools,
+       (SELECT count(*) FROM dependencies) AS dependencies,
+       (SELECT count(*) FROM contracts) AS contracts,
+       (SELECT count(*) FROM verifications) AS verifications,
+       (SELECT count(*) FROM circular_deps) AS circular_deps;
