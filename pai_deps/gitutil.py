@@ -167,7 +167,9 @@ def config_value(cwd: Path | str, key: str) -> str | None:
 
 
 def _resolve_commit(root: Path, ref: str) -> str | None:
-    result = _git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
+    result = _git(
+        root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
+    )
     return _single_line(result) if result.returncode == 0 else None
 
 
@@ -252,9 +254,7 @@ def changed_files(
     for ref in (base_ref, head):
         sha = _resolve_commit(root, ref)
         if sha is None:
-            raise GitError(
-                f"Unknown git ref: {ref}", code="unknown_ref", details={"ref": ref}
-            )
+            raise GitError(f"Unknown git ref: {ref}", code="unknown_ref", details={"ref": ref})
         shas.append(sha)
     # Resolved SHAs, not user text, go into the range: a ref cannot pose as an option.
     result = _git(root, [*_DIFF, f"{shas[0]}...{shas[1]}", "--"])

@@ -78,7 +78,7 @@ echo "pai-deps: checking contracts of staged changes..." >&2
 status=$?
 case $status in
   0) exit 0 ;;
-  1) echo "pai-deps: contract checks failed; commit blocked (bypass once: git commit --no-verify)" >&2
+  1) echo "pai-deps: contract checks failed; commit blocked (skip once: --no-verify)" >&2
      exit 1 ;;
   2) echo "pai-deps: checks could not run (exit 2, see above); commit allowed" >&2
      exit 0 ;;
@@ -267,7 +267,10 @@ def _foreign_hint(text: str) -> str:
 def install(
     cwd: Path | str, *, quick: bool, force: bool, now: datetime | None = None
 ) -> InstallResult:
-    """Install (or refresh) our hook; a foreign hook is replaced only with `force`."""
+    """Install (or refresh) our hook; a foreign hook is replaced only with `force`.
+
+    `now` pins the `# Installed:` timestamp (tests); a naive datetime is taken as UTC.
+    """
     hook, backup = _paths(cwd)
     existing = _read(hook)
     installed_at = _iso(now if now is not None else datetime.now(UTC))

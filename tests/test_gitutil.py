@@ -299,7 +299,7 @@ def test_staged_blob(tmp_path: Path) -> None:
     assert gitutil.staged_blob(root, ODD_NAME) == b"odd\n"
     assert gitutil.staged_blob(root, "tool/new.yaml") is None
     assert gitutil.staged_blob(root, tmp_path / "elsewhere.yaml") is None
-    git(root, "rm", "-q", "--cached", "tool/pai-manifest.yaml")
+    git(root, "rm", "-q", "-f", "--cached", "tool/pai-manifest.yaml")
     assert gitutil.staged_blob(root, manifest) is None
 
 
@@ -328,9 +328,10 @@ def test_an_inherited_git_dir_does_not_redirect_questions(
     for root in (one, two):
         write(root, "a.txt", f"{root.name}\n")
         commit_all(root, root.name)
+    two_head = git(two, "rev-parse", "--short", "HEAD").strip()
     monkeypatch.setenv("GIT_DIR", str(one / ".git"))
     monkeypatch.setenv("GIT_INDEX_FILE", str(one / ".git" / "index"))
-    assert gitutil.short_commit(two) == git(two, "rev-parse", "--short", "HEAD").strip()
+    assert gitutil.short_commit(two) == two_head
     assert gitutil.repo_root(two) == two
 
 
