@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shlex
+import sys
 import tomllib
 import warnings
 from collections.abc import Collection, Iterator
@@ -225,6 +226,7 @@ class _PyFileFacts:
     callbacks: set[str] = field(default_factory=set)
     mounts: dict[str, tuple[str, str]] = field(default_factory=dict)  # child -> (parent, name)
     single_click_command: bool = False
+    mcp_server: bool = False  # constructs FastMCP(...) / Server(...): a server, not a client
     uses_cli_framework: bool = False
 
 
@@ -256,6 +258,7 @@ def _py_file_facts(tree: ast.Module) -> _PyFileFacts:
     uses_mcp = bool(facts.module_imports & PY_MCP_PACKAGES)
     if not uses_mcp:
         facts.mcp_tools.clear()
+        facts.mcp_server = False
     if not facts.module_imports & {"typer", "click"}:
         facts.commands.clear()
         facts.single_click_command = False
@@ -305,6 +308,8 @@ def _py_call(
         program = _program_from_arg(call.args[0] if call.args else None, split=False)
         if program:
             facts.programs.append(program)
+    elif attr in {"FastMCP", "Server", "MCPServer"}:
+        facts.mcp_server = True
     elif attr == "Tool":
         name = _str_arg(call, "name", position=None)
         if name:
@@ -438,6 +443,8 @@ def _analyze_python(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> 
     programs: list[str] = []
     imports: set[str] = set()
     cli_framework = False
+    mcp_server = False
+    scanned = False
     mcp_files: set[Path] = set()
     if scan:
         own_packages = {c.stem for base in (root, root / "src") for c in _children(base)}
@@ -456,6 +463,8 @@ def _analyze_python(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> 
                 analysis.warnings.append(f"Skipped {rel}: syntax error{where}")
                 continue
             facts = _py_file_facts(tree)
+            scanned = True
+            mcp_server = mcp_server or facts.mcp_server
             imports |= facts.module_imports - own_packages
             programs += facts.programs
             mcp_tools += facts.mcp_tools
@@ -467,25 +476,29 @@ def _analyze_python(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> 
                 if entry is None:  # not an entry module: hang commands off the main script
                     entry = (next(iter(scripts), analysis.name), None)
                 commands += _py_commands(facts, *entry)
-    for module in sorted(imports):
+    # `import email` is the standard library, not a registry tool that happens to share it.
+    for module in sorted(imports - sys.stdlib_module_names):
         deps.add(module, "library")
     for program in programs:
         deps.add(program, "cli")
 
-    is_mcp = has_mcp_dep or bool(mcp_tools)
+    # The `mcp` package serves clients too (pai-deps itself is one): once sources were
+    # read, only a server construction or a tool makes the project an MCP server.
+    is_mcp = (mcp_server or bool(mcp_tools)) if scanned else has_mcp_dep
     analysis.mcp_tools = _unique(mcp_tools)
+    # Scripts whose entry module defines MCP tools start a server: never run them as CLIs.
+    server_scripts = [s for f, (s, _) in script_files.items() if f in mcp_files]
     if is_mcp and not cli_framework:
         analysis.type = "mcp"
-        server_scripts = [s for f, (s, _) in script_files.items() if f in mcp_files]
         analysis.mcp_start = next(iter(server_scripts or scripts), None)
         analysis.cli_commands = []
     else:
         covered = {c.split(" ", 1)[0] for c in commands}
-        bare = [s for s in scripts if s not in covered]
+        bare = [s for s in scripts if s not in covered and s not in server_scripts]
         analysis.cli_commands = _unique(bare + commands)
         if is_mcp:
             analysis.type = "cli+mcp"
-            analysis.mcp_start = None
+            analysis.mcp_start = next(iter(server_scripts), None)
         elif scripts or commands:
             analysis.type = "cli"
         elif pyproject.is_file():
@@ -615,6 +628,7 @@ class _JsFileFacts:
     programs: list[str] = field(default_factory=list)
     mcp_tools: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
+    mcp_server: bool = False
 
 
 def _js_file_facts(tokens: list[JsToken]) -> _JsFileFacts:
@@ -628,6 +642,8 @@ def _js_file_facts(tokens: list[JsToken]) -> _JsFileFacts:
         if kind != "ident":
             continue
         nxt, prev = at(i + 1), at(i - 1)
+        if value in {"McpServer", "FastMCP", "Server"} and prev == ("ident", "new"):
+            facts.mcp_server = True
         if value in {"from", "import"} and nxt[0] == "string" and prev != ("punct", "."):
             facts.modules.append(nxt[1])  # `... from 'x'` and `import 'x'`
             continue
@@ -702,6 +718,8 @@ def _analyze_node(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> No
     mcp_tools: list[str] = []
     commands: list[str] = []
     programs: list[str] = []
+    mcp_server = False
+    scanned = False
     if scan:
         for path in _iter_sources(root, _JS_EXTENSIONS, analysis.warnings):
             if path.name.endswith((".d.ts", ".min.js")):
@@ -710,6 +728,8 @@ def _analyze_node(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> No
             if text is None:
                 continue
             facts = _js_file_facts(js_tokens(text))
+            scanned = True
+            mcp_server = mcp_server or facts.mcp_server
             for module in facts.modules:
                 pkg = _module_package(module)
                 if pkg is None:
@@ -723,6 +743,8 @@ def _analyze_node(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> No
     for program in programs:
         deps.add(program, "cli")
 
+    if scanned:  # as for Python: the SDK alone may be a client
+        is_mcp = is_mcp and (mcp_server or bool(mcp_tools))
     prefix = next(iter(bins), analysis.name)
     full_commands = [f"{prefix} {c}" for c in commands] if cli_framework else []
     covered = {c.split(" ", 1)[0] for c in full_commands}

@@ -176,7 +176,7 @@ def discover(
     use_gitignore: bool = True,
     read_names: bool = True,
 ) -> DiscoveryResult:
-    """Walk `roots` and return every manifest found, sorted by path.
+    """Walk `roots` and return every manifest found, sorted by directory.
 
     Depth counts from the root (0); with `max_depth=2`, `root/a/b` is visited and
     `root/a/b/c` is not. `None` means unlimited (loops are still impossible).
@@ -267,12 +267,13 @@ def discover(
         stack.extend(reversed(children))
 
     reader = _NameReader() if read_names else None
-    for directory in sorted(found):
+    for directory in found:
         dir_path = Path(directory)
         manifest_path = dir_path / MANIFEST_FILENAME
         tool_name = reader.read(manifest_path) if reader is not None else None
         result.manifests.append(FoundManifest(path=manifest_path, dir=dir_path, name=tool_name))
-    result.manifests.sort(key=lambda m: m.path)
+    # Path order compares components, so a directory sorts before its subdirectories.
+    result.manifests.sort(key=lambda m: m.dir)
     return result
 
 
