@@ -162,8 +162,7 @@ def _check_location(path: Path) -> bool:
             )
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(
-                f"Database {path} is read-only (no write permission on the file or its "
-                "directory)",
+                f"Database {path} is read-only (no write permission on the file or its directory)",
                 code="read_only",
             )
         return True

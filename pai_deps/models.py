@@ -125,6 +125,7 @@ class ContractRow(Row):
     schema_hash: str | None
     last_verified: str | None
     status: ContractStatus
+    schema_snapshot: str | None
 
 
 class ResourceRow(Row):

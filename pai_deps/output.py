@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -71,15 +71,24 @@ class Printer:
             sys.stderr.write(f"  {line}\n")
 
     def render(self, renderable: RenderableType, *, answer: bool = True) -> None:
-        """Print a rich renderable (a table or tree) to stdout."""
+        """Print a rich renderable (a table or tree) to stdout, without trailing spaces."""
         if self.json_mode or (self.quiet and not answer):
             return
-        self.console(sys.stdout).print(renderable)
+        sys.stdout.write(self.render_text(renderable, terminal=sys.stdout.isatty()))
 
-    def console(self, stream: TextIO) -> Console:
+    def render_text(self, renderable: RenderableType, *, terminal: bool = False) -> str:
+        import io
+
+        buffer = io.StringIO()
+        console = self.console(buffer, terminal=terminal)
+        console.print(renderable)
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def console(self, stream: TextIO, *, terminal: bool | None = None) -> Console:
         from rich.console import Console
 
-        terminal = stream.isatty()
+        if terminal is None:
+            terminal = stream.isatty()
         return Console(
             file=stream,
             no_color=not self.color,
@@ -88,35 +97,50 @@ class Printer:
             emoji=False,
             markup=False,
             # Piped output must not be truncated or wrapped at 80 columns.
+            force_terminal=terminal if self.color else False,
             width=None if terminal else 10_000,
             soft_wrap=not terminal,
         )
 
     @contextmanager
-    def progress(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
-        """A progress bar on stderr, only for a human at a terminal."""
+    def progress(self, description: str, total: int | None = None) -> Iterator[Progress]:
+        """A progress bar on stderr, only for a human at a terminal (else a no-op)."""
         if self.json_mode or self.quiet or not sys.stderr.isatty():
-            yield _no_progress
+            yield Progress()
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as RichProgress
 
-        with Progress(
+        with RichProgress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             console=self.console(sys.stderr),
             transient=True,
         ) as bar:
-            task = bar.add_task(description, total=total)
-
-            def tick(advance: int) -> None:
-                bar.advance(task, advance)
-
-            yield tick
+            yield _BarProgress(bar, bar.add_task(description, total=total))
 
 
-def _no_progress(advance: int) -> None:
-    return None
+class Progress:
+    """Progress of long work; this base class reports nowhere."""
+
+    def set_total(self, total: int) -> None:
+        return None
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+
+class _BarProgress(Progress):
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar = bar
+        self._task = task
+
+    def set_total(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        self._bar.advance(self._task, amount)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -1,32 +1,39 @@
 -- Contracts: the interfaces a tool promises (derived from its manifest's `provides`).
 
 -- name: list_contracts_of(tool_id)
-SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status
+SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
+       schema_snapshot
 FROM contracts
 WHERE tool_id = :tool_id
 ORDER BY contract_type, name;
 
 -- name: find_contracts(tool_id, name)
 -- Contracts of a tool with this name (one per contract type at most).
-SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status
+SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
+       schema_snapshot
 FROM contracts
 WHERE tool_id = :tool_id AND name = :name
 ORDER BY contract_type;
 
 -- name: list_contracts()
-SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status
+SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
+       schema_snapshot
 FROM contracts
 ORDER BY tool_id, contract_type, name;
 
--- name: upsert_contract(tool_id, contract_type, name, schema_path, schema_hash)^
+-- name: upsert_contract(tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot)^
 -- A re-registration keeps an existing contract's id, status, history and stored schema
--- hash (the drift baseline); only a new contract takes the hash it is registered with.
-INSERT INTO contracts (tool_id, contract_type, name, schema_path, schema_hash)
-VALUES (:tool_id, :contract_type, :name, :schema_path, :schema_hash)
+-- (the drift baseline); only a contract without a baseline takes the schema it is
+-- registered with. `drift --update` is what moves a baseline.
+INSERT INTO contracts (tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot)
+VALUES (:tool_id, :contract_type, :name, :schema_path, :schema_hash, :schema_snapshot)
 ON CONFLICT (tool_id, contract_type, name) DO UPDATE SET
     schema_path = excluded.schema_path,
+    schema_snapshot = CASE WHEN contracts.schema_hash IS NULL THEN excluded.schema_snapshot
+                       ELSE contracts.schema_snapshot END,
     schema_hash = coalesce(contracts.schema_hash, excluded.schema_hash)
-RETURNING id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status;
+RETURNING id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
+          schema_snapshot;
 
 -- name: delete_contracts_except(tool_id, keep_ids)!
 -- Drop the tool's contracts that its manifest no longer declares.
@@ -38,5 +45,6 @@ WHERE tool_id = :tool_id
 -- name: set_contract_status(id, status, now)!
 UPDATE contracts SET status = :status, last_verified = :now WHERE id = :id;
 
--- name: set_contract_baseline(id, schema_hash)!
-UPDATE contracts SET schema_hash = :schema_hash WHERE id = :id;
+-- name: set_contract_baseline(id, schema_hash, schema_snapshot)!
+-- Accept a schema as the new drift baseline.
+UPDATE contracts SET schema_hash = :schema_hash, schema_snapshot = :schema_snapshot WHERE id = :id;

@@ -32,3 +32,11 @@ ORDER BY t.id;
 SELECT consumer_id, provider_id, type, optional
 FROM dependencies
 ORDER BY consumer_id, provider_id;
+
+-- name: list_edges_among(ids)
+-- The edges between a given set of tools (:ids is a JSON array), e.g. one cycle's members.
+SELECT consumer_id, provider_id, type, optional
+FROM dependencies
+WHERE consumer_id IN (SELECT value FROM json_each(:ids))
+  AND provider_id IN (SELECT value FROM json_each(:ids))
+ORDER BY consumer_id, provider_id;

@@ -30,12 +30,14 @@ def server(*flags: str) -> list[str]:
     return [sys.executable, str(SERVER), *flags]
 
 
-def listing(*flags: str, cwd: Path | None = None, **kwargs: object) -> McpListing:
+def listing(
+    *flags: str,
+    cwd: Path | None = None,
+    timeout: float = 10.0,
+    env: dict[str, str] | None = None,
+) -> McpListing:
     return list_server_tools(
-        server(*flags),
-        cwd=cwd or Path(__file__).parent,
-        timeout=kwargs.pop("timeout", 10.0),  # type: ignore[arg-type]
-        **kwargs,  # type: ignore[arg-type]
+        server(*flags), cwd=cwd or Path(__file__).parent, timeout=timeout, env=env
     )
 
 
@@ -63,7 +65,9 @@ def test_multi_page_listing_returns_every_tool_in_order_with_schemas() -> None:
     assert [tool.name for tool in result.tools] == [f"tool_{i:02d}" for i in range(1, 8)]
     assert result.pages == 3
     assert result.tools[1].input_schema == changed
-    assert all(tool.input_schema == DEFAULT_SCHEMA for tool in result.tools if tool.name != "tool_02")
+    assert all(
+        tool.input_schema == DEFAULT_SCHEMA for tool in result.tools if tool.name != "tool_02"
+    )
     assert result.tools[4].output_schema == output
     assert result.tools[0].output_schema is None
     assert result.tools[0].description == "The tool_01 tool."
@@ -133,6 +137,29 @@ def test_early_exit_reports_the_exit_code_and_last_stderr_line(
     assert capfd.readouterr().err == ""
 
 
+def test_exit_code_is_reported_even_when_a_child_keeps_stdout_open(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pids"
+    started = time.monotonic()
+
+    with pytest.raises(McpError) as caught:
+        listing("--mode=exit", "--spawn-child", f"--pid-file={pid_file}", timeout=1.0)
+
+    assert time.monotonic() - started < 2.0
+    assert caught.value.message == (
+        "MCP server exited with code 3 during start-up: fatal: cannot open the configuration"
+    )
+    assert all(is_gone(int(pid)) for pid in pid_file.read_text(encoding="utf-8").split())
+
+
+def test_helpers_a_healthy_server_leaves_behind_are_stopped(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pids"
+
+    result = listing("--spawn-child", f"--pid-file={pid_file}", "--tools=1")
+
+    assert [tool.name for tool in result.tools] == ["tool_01"]
+    assert all(is_gone(int(pid)) for pid in pid_file.read_text(encoding="utf-8").split())
+
+
 def test_missing_executable_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(McpError) as caught:
         list_server_tools(["pai-deps-no-such-server", "--stdio"], cwd=tmp_path, timeout=1.0)
@@ -151,9 +178,7 @@ def test_garbage_on_stdout_is_tolerated_but_reported() -> None:
     result = listing("--mode=garbage", "--tools=2")
 
     assert [tool.name for tool in result.tools] == ["tool_01", "tool_02"]
-    assert result.warnings == [
-        "server wrote non-JSON-RPC output to stdout: 'this is not JSON-RPC'"
-    ]
+    assert result.warnings == ["server wrote non-JSON-RPC output to stdout: 'this is not JSON-RPC'"]
 
 
 def test_garbage_then_silence_times_out_and_names_the_garbage() -> None:
@@ -185,6 +210,15 @@ def test_a_cursor_that_never_ends_is_an_error() -> None:
 
     assert caught.value.message == (
         "MCP server repeated the tools/list cursor 'stuck' after 2 pages (pagination never ends)"
+    )
+
+
+def test_an_error_answer_names_the_request_and_the_code() -> None:
+    with pytest.raises(McpError) as caught:
+        listing("--list-error=database is locked")
+
+    assert caught.value.message == (
+        "MCP server answered tools/list with error -32603: database is locked"
     )
 
 

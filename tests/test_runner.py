@@ -173,6 +173,28 @@ def test_slow_command_times_out(bin_dir: Path, work: Path) -> None:
     assert 0.5 <= elapsed < 1.5
 
 
+def test_command_ignoring_sigterm_is_killed(bin_dir: Path, work: Path) -> None:
+    # An ignored signal stays ignored across exec, so sleep ignores SIGTERM too.
+    script(bin_dir, "stubborn", "trap '' TERM\nexec sleep 30\n")
+    started = time.monotonic()
+    result = go(["stubborn"], bin_dir, work, timeout=0.3)
+    assert result.timed_out
+    assert time.monotonic() - started < 0.3 + 1.0
+
+
+def test_works_without_pidfd(bin_dir: Path, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(pid: int) -> int:
+        raise OSError("pidfd_open not supported")
+
+    monkeypatch.setattr(os, "pidfd_open", unavailable)
+    script(bin_dir, "quick", "echo ok\n")
+    script(bin_dir, "closes-early", "exec >&- 2>&-\nsleep 30\n")
+    assert go(["quick"], bin_dir, work).stdout == "ok\n"
+    started = time.monotonic()
+    assert go(["closes-early"], bin_dir, work, timeout=0.3).timed_out
+    assert time.monotonic() - started < 0.3 + 1.0
+
+
 def test_grandchild_holding_stdout_cannot_stall_the_timeout(bin_dir: Path, work: Path) -> None:
     marker = work / "grandchild.pid"
     # The grandchild inherits stdout and sleeps 30 s; the script itself waits for it.
@@ -245,9 +267,7 @@ def test_environment_is_passed(bin_dir: Path, work: Path) -> None:
         "`touch PWNED`",
     ],
 )
-def test_shell_metacharacters_are_plain_arguments(
-    command: str, bin_dir: Path, work: Path
-) -> None:
+def test_shell_metacharacters_are_plain_arguments(command: str, bin_dir: Path, work: Path) -> None:
     argv = strip_placeholders(split_command(command))
     result = run(argv, cwd=work, timeout=5.0, env=env_for(bin_dir))
     assert not (work / "PWNED").exists()

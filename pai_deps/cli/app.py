@@ -31,7 +31,7 @@ EPILOG = (
 class PaiGroup(TyperGroup):
     """The root group: rearranges global options and owns the error boundary."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -137,9 +137,10 @@ def main(
         bool, typer.Option("--quiet", "-q", help="Only the answer and errors; no chatter.")
     ] = False,
     verbose: Annotated[
-        int, typer.Option(
+        int,
+        typer.Option(
             "--verbose", "-v", count=True, help="More detail (repeatable).", show_default=False
-        )
+        ),
     ] = 0,
     db: Annotated[
         str | None,
@@ -172,9 +173,27 @@ def main(
 
 
 def _register_commands() -> None:
-    from pai_deps.cli import db_cmd, ping_cmd
+    from pai_deps.cli import (
+        ci_cmd,
+        db_cmd,
+        ping_cmd,
+        query_cmd,
+        registry_cmd,
+        report_cmd,
+        setup_cmd,
+        verify_cmd,
+    )
 
-    for module in (ping_cmd, db_cmd):
+    for module in (
+        ping_cmd,
+        registry_cmd,
+        setup_cmd,
+        query_cmd,
+        report_cmd,
+        verify_cmd,
+        ci_cmd,
+        db_cmd,
+    ):
         module.register(app)
 
 

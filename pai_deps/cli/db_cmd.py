@@ -102,7 +102,9 @@ def db_migrate(
         )
         return
     if result.applied:
-        state.printer.info(f"Applied {len(result.applied)} migration(s): {', '.join(result.applied)}")
+        state.printer.info(
+            f"Applied {len(result.applied)} migration(s): {', '.join(result.applied)}"
+        )
     else:
         state.printer.info("Database is up to date.")
 

@@ -51,7 +51,9 @@ def hoist(args: Sequence[str]) -> tuple[list[str], GlobalOptions]:
 
 
 def _is_verbose_cluster(arg: str) -> bool:
-    return len(arg) > 2 and arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}
+    return (
+        len(arg) > 2 and arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) == {"v"}
+    )
 
 
 def _note_flag(found: GlobalOptions, arg: str) -> None:

@@ -30,6 +30,7 @@ def upsert_contract(
     name: str,
     schema_path: str | None,
     schema_hash: str | None,
+    schema_snapshot: str | None,
 ) -> ContractRow:
     row = one(
         ContractRow,
@@ -40,6 +41,7 @@ def upsert_contract(
             name=name,
             schema_path=schema_path,
             schema_hash=schema_hash,
+            schema_snapshot=schema_snapshot,
         ),
     )
     assert row is not None  # RETURNING always yields the row
@@ -48,7 +50,9 @@ def upsert_contract(
 
 def delete_contracts_except(conn: Connection, *, tool_id: str, keep_ids: Iterable[int]) -> int:
     return int(
-        queries().delete_contracts_except(conn, tool_id=tool_id, keep_ids=json.dumps(list(keep_ids)))
+        queries().delete_contracts_except(
+            conn, tool_id=tool_id, keep_ids=json.dumps(list(keep_ids))
+        )
     )
 
 
@@ -56,5 +60,11 @@ def set_contract_status(conn: Connection, *, id: int, status: str, now: str) -> 
     return int(queries().set_contract_status(conn, id=id, status=status, now=now))
 
 
-def set_contract_baseline(conn: Connection, *, id: int, schema_hash: str | None) -> int:
-    return int(queries().set_contract_baseline(conn, id=id, schema_hash=schema_hash))
+def set_contract_baseline(
+    conn: Connection, *, id: int, schema_hash: str | None, schema_snapshot: str | None
+) -> int:
+    return int(
+        queries().set_contract_baseline(
+            conn, id=id, schema_hash=schema_hash, schema_snapshot=schema_snapshot
+        )
+    )

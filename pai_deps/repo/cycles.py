@@ -12,7 +12,8 @@ from pai_deps.repo._base import many, one, queries
 
 def upsert_cycle(conn: Connection, *, cycle: Sequence[str], now: str) -> CycleRow:
     row = one(
-        CycleRow, queries().upsert_cycle(conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now)
+        CycleRow,
+        queries().upsert_cycle(conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now),
     )
     assert row is not None  # RETURNING always yields the row
     return row

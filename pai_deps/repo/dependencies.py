@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from sqlite3 import Connection
 
 from pai_deps.models import EdgeRow, NeighbourRow
@@ -45,3 +47,7 @@ def list_dependents_of(conn: Connection, *, tool_id: str) -> list[NeighbourRow]:
 
 def list_edges(conn: Connection) -> list[EdgeRow]:
     return many(EdgeRow, queries().list_edges(conn))
+
+
+def list_edges_among(conn: Connection, *, ids: Iterable[str]) -> list[EdgeRow]:
+    return many(EdgeRow, queries().list_edges_among(conn, ids=json.dumps(list(ids))))

@@ -7,9 +7,10 @@ module adds what a verifier needs on top: one overall deadline, pagination to th
 with a guard against a cursor that never ends, the server's stderr kept off ours, and a
 single clear line (`McpError`) for every way a server can fail.
 
-Two seams into the SDK's stdio transport, both because it never exposes its process:
-the spawn function is wrapped to learn the process (for the exit code, and to kill the
-group at once when the deadline passes instead of after the SDK's 2 s + 2 s grace).
+One seam into the SDK's stdio transport, because it never exposes its process: its
+spawn function is wrapped to learn the process, for the exit code and to kill the
+server's process group as soon as we give up on it, instead of after the SDK's polite
+close (stdin EOF, 2 s, SIGTERM, 2 s, SIGKILL).
 
 The SDK is imported inside the functions: it costs ~0.5 s, and only `verify` needs it.
 """
@@ -25,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pai_deps.errors import PaiDepsError
 
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["McpError", "McpListing", "McpResource", "McpTool", "list_server_tools"]
 
-# After the deadline, a server gets this long to exit on its own once its stdin is
-# closed, then its process group is sent SIGTERM, then SIGKILL after _KILL_GRACE.
+# A server that answered is closed politely by the SDK, but only until the deadline plus
+# _EXIT_GRACE; then its process group gets SIGTERM, and SIGKILL _KILL_GRACE later. A
+# server we give up on (timeout, crash, protocol error) gets the kill at once.
 _EXIT_GRACE = 0.25
 _KILL_GRACE = 0.25
 # How long to wait for an exit status after the server closed its stdout.
@@ -83,8 +85,9 @@ class McpListing:
     """Everything one conversation with a server learned.
 
     `server_name`/`server_version` are None when a 2026-07-28 server does not identify
-    itself (the stamp is optional there). `pages` counts `tools/list` requests (0 when the
-    server has no tools at all); `warnings` are oddities that did not stop the listing.
+    itself (the stamp is optional there); `server_version` is also None when unversioned.
+    `pages` counts `tools/list` requests (0 when the server has no tools at all);
+    `warnings` are oddities that did not stop the listing.
     """
 
     tools: list[McpTool]
@@ -144,13 +147,12 @@ class _Conversation:
     argv: list[str]
     cwd: Path
     timeout: float
-    errlog: Any  # a real file: the child writes to its descriptor
+    errlog: TextIO  # a real file: the child writes straight to its descriptor
     phase: str = "start-up"
     process: Process | None = None
     failure: BaseException | None = None
-    exit_status: int | None = None
+    exit_status: int | None = None  # the server's own, read before we kill anything
     stdout_noise: str | None = None
-    killed: bool = False
 
     async def run(self, env: dict[str, str], resources: bool) -> McpListing:
         import anyio
@@ -173,12 +175,12 @@ class _Conversation:
                         with anyio.CancelScope(deadline=deadline):
                             try:
                                 listing = await self._talk(streams, resources)
-                            except Exception as exc:
+                            except Exception as exc:  # whatever the peer provoked
                                 self.failure = _single(exc)
                                 await self._note_exit_status(deadline)
-                        if listing is None and self.exit_status is None and self.process:
-                            self.exit_status = self.process.returncode
                         if listing is None:
+                            if self.exit_status is None and self.process is not None:
+                                self.exit_status = self.process.returncode
                             # Abandoning the server: kill it now rather than after the
                             # SDK's polite close (2 s for stdin EOF, 2 s after SIGTERM).
                             await self._kill()
@@ -195,6 +197,8 @@ class _Conversation:
                     ) from None
                 finally:
                     watchers.cancel_scope.cancel()
+            # The SDK stops the leader; helpers it left in the group go too.
+            await self._kill()
         except BaseExceptionGroup as group:
             raise _single(group) from None
         finally:
@@ -231,7 +235,7 @@ class _Conversation:
             return McpListing(
                 tools=tools,
                 server_name=info.name if info else None,
-                server_version=info.version if info else None,
+                server_version=(info.version or None) if info else None,
                 protocol_version=client.protocol_version,
                 pages=pages,
                 resources=found_resources,
@@ -293,9 +297,15 @@ class _Conversation:
     async def _note_exit_status(self, deadline: float) -> None:
         """After a failure, learn whether the server has exited (its EOF can beat its status)."""
         import anyio
+        from mcp.shared.exceptions import MCPError
+        from mcp_types import CONNECTION_CLOSED
 
         process = self.process
         if process is None:
+            return
+        closed = isinstance(self.failure, MCPError) and self.failure.code == CONNECTION_CLOSED
+        if not closed:
+            self.exit_status = process.returncode
             return
         wait = min(_EXIT_STATUS_WAIT, max(0.0, deadline - anyio.current_time()))
         with anyio.move_on_after(wait):
@@ -311,12 +321,16 @@ class _Conversation:
         await self._kill()
 
     async def _kill(self) -> None:
+        """SIGTERM the server's process group, SIGKILL whatever outlives a short grace.
+
+        The group outlives its leader while any member lives, so this also reaches
+        helpers of a server that already exited; a gone group is a no-op.
+        """
         process = self.process
-        if process is None or process.returncode is not None or sys.platform == "win32":
+        if process is None or sys.platform == "win32":  # Windows: the SDK's job object
             return
         from mcp.os.posix.utilities import terminate_posix_process_tree
 
-        self.killed = True
         await terminate_posix_process_tree(process, _KILL_GRACE)
 
     def _details(self, **extra: Any) -> dict[str, Any]:
@@ -345,7 +359,7 @@ class _Conversation:
         if self.stdout_noise is not None:
             details["stdout_noise"] = self.stdout_noise
 
-        if self.exit_status is not None and not self.killed:
+        if self.exit_status is not None:
             message = f"MCP server {_describe_exit(self.exit_status)} {during}"
             if stderr_tail:
                 message += f": {stderr_tail}"

@@ -289,7 +289,10 @@ class _ExitWatch:
 
     def exited(self) -> bool:
         flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
-        return os.waitid(os.P_PID, self.pid, flags) is not None
+        try:
+            return os.waitid(os.P_PID, self.pid, flags) is not None
+        except ChildProcessError:  # somebody else reaped it
+            return True
 
     def close(self) -> None:
         if self.pidfd is not None:

@@ -62,6 +62,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--stuck-cursor", action="store_true", help="return the same cursor forever"
     )
+    parser.add_argument("--list-error", help="answer tools/list with this JSON-RPC error message")
     parser.add_argument("--legacy", action="store_true", help="serve the 2025 handshake era only")
     parser.add_argument("--exit-code", type=int, default=3)
     parser.add_argument("--pid-file", help="write this process's pid (and a child's) here")
@@ -105,6 +106,7 @@ def run_server(args: argparse.Namespace) -> None:
     from mcp.server.lowlevel import Server
     from mcp.server.runner import serve_loop
     from mcp.server.stdio import stdio_server
+    from mcp.shared.exceptions import MCPError
 
     input_schemas = dict(split_assignment(item) for item in args.schema)
     output_schemas = dict(split_assignment(item) for item in args.output_schema)
@@ -134,6 +136,8 @@ def run_server(args: argparse.Namespace) -> None:
     async def list_tools(
         ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
+        if args.list_error:
+            raise MCPError(code=types.INTERNAL_ERROR, message=args.list_error)
         page, next_cursor = page_of(tools, params.cursor if params else None)
         return types.ListToolsResult(tools=page, next_cursor=next_cursor)
 

@@ -1,0 +1,4 @@
+DROP INDEX idx_verification_runs_tool;
+DROP TABLE verification_runs;
+ALTER TABLE verifications DROP COLUMN duration_ms;
+ALTER TABLE contracts DROP COLUMN schema_snapshot;

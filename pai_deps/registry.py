@@ -1,0 +1,467 @@
+"""Filling the registry: register, unregister, stubs and cycle bookkeeping.
+
+One write path. A manifest is loaded and validated completely (schema files included)
+before anything is written; then the tool, its edges, the stubs for unknown providers,
+its contracts, resources and cycle records are written in ONE `BEGIN IMMEDIATE`
+transaction, so a failure anywhere leaves the registry exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pai_deps.db import transaction
+from pai_deps.errors import ManifestError, PaiDepsError, ToolNotFoundError
+from pai_deps.manifest import LoadedManifest, Manifest
+from pai_deps.models import ContractRow, CycleRow, NeighbourRow, ResourceRow, ToolRow
+from pai_deps.repo import contracts, cycles, dependencies, resources, tools
+from pai_deps.timeutil import now_iso
+
+# A stub's type is a guess from how it is used: cli -> cli, mcp -> mcp, anything else library.
+STUB_TYPE = {"cli": "cli", "mcp": "mcp"}
+MAX_CYCLES_PER_TOOL = 100
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """A contract derived from `provides`, with its schema already read and hashed."""
+
+    contract_type: str
+    name: str
+    schema_path: str | None
+    schema_hash: str | None
+    schema_snapshot: str | None
+
+
+@dataclass(frozen=True)
+class ProvidesCount:
+    cli: int = 0
+    mcp: int = 0
+    resources: int = 0
+    library: int = 0
+    database: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        """Only the non-zero kinds, as the TypeScript tool printed them."""
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@dataclass
+class RegisterResult:
+    tool: ToolRow
+    action: str  # "registered" | "updated"
+    replaced_stub: bool
+    dependencies: int
+    stubs_created: list[str]
+    provides: ProvidesCount
+    contracts: int
+    cycles: list[list[str]]
+    warnings: list[str] = field(default_factory=list)  # besides one per stub created
+
+    def to_json(self) -> dict[str, Any]:
+        tool: dict[str, Any] = {
+            "id": self.tool.id,
+            "name": self.tool.name,
+            "type": self.tool.type,
+            "path": self.tool.path,
+            "manifestPath": self.tool.manifest_path,
+            "dependencies": self.dependencies,
+            "provides": self.provides.to_json(),
+            "contracts": self.contracts,
+        }
+        if self.tool.version is not None:
+            tool["version"] = self.tool.version
+        return {
+            "action": self.action,
+            "replacedStub": self.replaced_stub,
+            "tool": tool,
+            "stubsCreated": self.stubs_created,
+            "cycles": self.cycles,
+            "warnings": [*map(stub_warning, self.stubs_created), *self.warnings],
+        }
+
+
+def stub_warning(tool_id: str) -> str:
+    return f"Created stub for unregistered dependency: {tool_id}"
+
+
+@dataclass(frozen=True)
+class PreparedManifest:
+    """Everything `register` will write, computed before the transaction starts."""
+
+    loaded: LoadedManifest
+    contracts: tuple[ContractSpec, ...]
+    provides: ProvidesCount
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.loaded.manifest
+
+
+def prepare(loaded: LoadedManifest) -> PreparedManifest:
+    """Read and hash every schema file the manifest names; any problem is a manifest error."""
+    from pai_deps.schemas import load_json_file, normalise, schema_hash
+
+    manifest = loaded.manifest
+    specs: list[ContractSpec] = []
+    issues: list[tuple[str, str]] = []
+
+    def schema_of(location: str, ref: str | None) -> tuple[str | None, str | None]:
+        if ref is None:
+            return None, None
+        path = Path(ref).expanduser()
+        if not path.is_absolute():
+            path = loaded.tool_dir / path
+        try:
+            document = load_json_file(path)
+        except PaiDepsError as exc:
+            issues.append((location, exc.message))
+            return None, None
+        return schema_hash(document), normalise(document)
+
+    provides = manifest.provides
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, name: str, ref: str | None, location: str) -> None:
+        digest, snapshot = schema_of(location, ref)
+        if (kind, name) in seen:
+            return
+        seen.add((kind, name))
+        specs.append(ContractSpec(kind, name, ref, digest, snapshot))
+
+    for index, cli in enumerate(provides.cli):
+        add("cli_output", cli.command, cli.output_schema, f"provides.cli[{index}].output_schema")
+    mcp_tools = 0
+    for index, mcp in enumerate(provides.mcp):
+        if mcp.tool is not None:
+            mcp_tools += 1
+            add("mcp_tool", mcp.tool, mcp.schema_, f"provides.mcp[{index}].schema")
+        elif mcp.schema_ is not None:
+            schema_of(f"provides.mcp[{index}].schema", mcp.schema_)
+    for lib in provides.library:
+        add("library_export", lib.export, None, "")
+    for index, database in enumerate(provides.database):
+        add("db_schema", database.path, database.schema_, f"provides.database[{index}].schema")
+    if issues:
+        path = str(loaded.manifest_path)
+        raise ManifestError(
+            f"Invalid manifest at {path}:",
+            lines=[f"{where}: {message}" for where, message in issues],
+            details={
+                "file": path,
+                "issues": [{"path": w, "message": m, "line": None} for w, m in issues],
+            },
+        )
+    count = ProvidesCount(
+        cli=len(provides.cli),
+        mcp=mcp_tools,
+        resources=len(provides.mcp) - mcp_tools,
+        library=len(provides.library),
+        database=len(provides.database),
+    )
+    return PreparedManifest(loaded, tuple(specs), count)
+
+
+def register_path(
+    conn: sqlite3.Connection, path: Path, *, force: bool = False, strict: bool = False
+) -> RegisterResult:
+    """Load, validate and register one manifest (a file, or a directory holding one)."""
+    from pai_deps.manifest import load_manifest
+
+    prepared = prepare(load_manifest(path, strict=strict))
+    with transaction(conn):
+        return write_registration(conn, prepared, force=force)
+
+
+def write_registration(
+    conn: sqlite3.Connection,
+    prepared: PreparedManifest,
+    *,
+    force: bool = False,
+    now: str = "",
+    detect_cycles: bool = True,
+) -> RegisterResult:
+    """Write one prepared manifest. Call inside a transaction (or a savepoint).
+
+    Bulk callers pass `detect_cycles=False` and run `record_all_cycles` once at the end.
+    """
+    now = now or now_iso()
+    manifest = prepared.manifest
+    loaded = prepared.loaded
+    tool_dir = str(loaded.tool_dir)
+    existing = tools.get_tool(conn, id=manifest.name)
+    if existing is not None and not existing.stub and existing.path != tool_dir and not force:
+        raise PaiDepsError(
+            f"Tool '{manifest.name}' is already registered from "
+            f"{existing.manifest_path or existing.path}; refusing to register "
+            f"{loaded.manifest_path} under the same name "
+            "(rename one of them, or use --force to move the registration)",
+            code="name_collision",
+            details={
+                "tool": manifest.name,
+                "registeredFrom": existing.manifest_path or existing.path,
+                "attemptedFrom": str(loaded.manifest_path),
+            },
+        )
+    warnings = list(loaded.warnings)
+    if existing is not None and not existing.stub and existing.path != tool_dir:
+        warnings.append(f"Moved '{manifest.name}' from {existing.path} to {tool_dir}")
+    row = tools.upsert_tool(
+        conn,
+        id=manifest.name,
+        path=tool_dir,
+        type=manifest.type,
+        version=manifest.version,
+        reliability=manifest.reliability,
+        debt_score=manifest.debt_score,
+        manifest_path=str(loaded.manifest_path),
+        manifest_hash=loaded.content_hash,
+        description=manifest.description,
+        mcp_start=manifest.mcp_start,
+        now=now,
+    )
+    dependencies.delete_dependencies_of(conn, consumer_id=manifest.name)
+    stubs_created: list[str] = []
+    for dep in manifest.depends_on:
+        if tools.insert_stub(conn, id=dep.name, type=STUB_TYPE.get(dep.type, "library"), now=now):
+            stubs_created.append(dep.name)
+        dependencies.insert_dependency(
+            conn,
+            consumer_id=manifest.name,
+            provider_id=dep.name,
+            type=dep.type,
+            version_constraint=dep.version,
+            optional=dep.optional,
+            now=now,
+        )
+    kept = [
+        contracts.upsert_contract(
+            conn,
+            tool_id=manifest.name,
+            contract_type=spec.contract_type,
+            name=spec.name,
+            schema_path=spec.schema_path,
+            schema_hash=spec.schema_hash,
+            schema_snapshot=spec.schema_snapshot,
+        ).id
+        for spec in prepared.contracts
+    ]
+    contracts.delete_contracts_except(conn, tool_id=manifest.name, keep_ids=kept)
+    resources.delete_resources_of(conn, tool_id=manifest.name)
+    seen_uris: set[str] = set()
+    for mcp in manifest.provides.mcp:
+        if mcp.resource is not None and mcp.resource not in seen_uris:
+            seen_uris.add(mcp.resource)
+            resources.insert_resource(
+                conn, tool_id=manifest.name, uri=mcp.resource, schema_path=mcp.schema_
+            )
+    found_cycles = record_cycles_through(conn, manifest.name, now=now) if detect_cycles else []
+    for cycle in found_cycles:
+        warnings.append(f"Circular dependency detected: {' -> '.join([*cycle, cycle[0]])}")
+    return RegisterResult(
+        tool=row,
+        action="updated" if existing is not None and not existing.stub else "registered",
+        replaced_stub=existing is not None and existing.stub,
+        dependencies=len(manifest.depends_on),
+        stubs_created=stubs_created,
+        provides=prepared.provides,
+        contracts=len(kept),
+        cycles=found_cycles,
+        warnings=warnings,
+    )
+
+
+# -- cycles -------------------------------------------------------------------------------
+
+
+def _strongly_connected_with(conn: sqlite3.Connection, tool_id: str) -> list[str]:
+    """The members of tool_id's strongly connected component (only tool_id if none).
+
+    Computed from the two transitive walks, so the cost follows what the tool reaches,
+    not the size of the registry.
+    """
+    from pai_deps.repo import graph as graph_queries
+
+    if not dependencies.list_dependencies_of(conn, tool_id=tool_id):
+        return [tool_id]
+    forward = {
+        r.id for r in graph_queries.transitive_dependencies(conn, tool_id=tool_id, max_depth=None)
+    }
+    if not forward:
+        return [tool_id]
+    backward = {
+        r.id for r in graph_queries.transitive_dependents(conn, tool_id=tool_id, max_depth=None)
+    }
+    return sorted((forward & backward) | {tool_id})
+
+
+def record_cycles_through(conn: sqlite3.Connection, tool_id: str, *, now: str) -> list[list[str]]:
+    """Store every elementary cycle through the tool once; resolve its cycles that broke."""
+    from pai_deps.graph import Graph, cycles_through
+
+    resolve_broken_cycles(conn, tool_id)
+    members = _strongly_connected_with(conn, tool_id)
+    if len(members) == 1:
+        return []
+    edges = dependencies.list_edges_among(conn, ids=members)
+    graph = Graph(members, ((e.consumer_id, e.provider_id) for e in edges))
+    found = cycles_through(graph, tool_id, limit=MAX_CYCLES_PER_TOOL)
+    for cycle in found:
+        cycles.upsert_cycle(conn, cycle=cycle, now=now)
+    return found
+
+
+def resolve_broken_cycles(conn: sqlite3.Connection, tool_id: str) -> list[CycleRow]:
+    """Mark resolved the open cycles through `tool_id` that lost an edge."""
+    broken = []
+    for row in cycles.list_cycles_with(conn, tool_id=tool_id):
+        present = {
+            (e.consumer_id, e.provider_id)
+            for e in dependencies.list_edges_among(conn, ids=row.cycle)
+        }
+        ring = list(zip(row.cycle, [*row.cycle[1:], row.cycle[0]], strict=True))
+        if not all(edge in present for edge in ring):
+            cycles.resolve_cycle(conn, id=row.id)
+            broken.append(row)
+    return broken
+
+
+def record_all_cycles(
+    conn: sqlite3.Connection, tool_ids: Iterable[str], *, now: str
+) -> list[list[str]]:
+    """Bulk form for `sync`: one graph load, cycles through any of the given tools."""
+    from pai_deps.graph import Graph, cycles_through, strongly_connected_components
+
+    wanted = set(tool_ids)
+    for tool_id in sorted(wanted):
+        resolve_broken_cycles(conn, tool_id)
+    edges = dependencies.list_edges(conn)
+    graph = Graph((), ((e.consumer_id, e.provider_id) for e in edges))
+    found: dict[tuple[str, ...], list[str]] = {}
+    for component in strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        for member in sorted(wanted.intersection(component)):
+            for cycle in cycles_through(graph, member, limit=MAX_CYCLES_PER_TOOL):
+                found.setdefault(tuple(cycle), cycle)
+    for cycle in found.values():
+        cycles.upsert_cycle(conn, cycle=cycle, now=now)
+    return sorted(found.values(), key=lambda c: (len(c), c))
+
+
+# -- unregister and stubs ------------------------------------------------------------------
+
+
+@dataclass
+class UnregisterResult:
+    tool: str
+    action: str  # "unregistered" | "stubbed"
+    dependents: list[str]
+    resolved_cycles: list[list[str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "tool": self.tool,
+            "affectedDependents": self.dependents,
+            "resolvedCycles": self.resolved_cycles,
+        }
+
+
+def unregister(conn: sqlite3.Connection, tool_id: str, *, force: bool) -> UnregisterResult:
+    """Remove a tool; with dependents, only with `force`, and then it stays as a stub."""
+    with transaction(conn):
+        tool = require_tool(conn, tool_id)
+        dependents = [row.id for row in dependencies.list_dependents_of(conn, tool_id=tool_id)]
+        if dependents and not force:
+            raise PaiDepsError(
+                f"Cannot unregister '{tool_id}': {len(dependents)} "
+                f"tool{'s' if len(dependents) != 1 else ''} depend on it "
+                f"({', '.join(dependents)}); use --force to turn it into a stub instead",
+                code="has_dependents",
+                details={
+                    "tool": tool_id,
+                    "dependents": dependents,
+                    "hint": "Use --force to keep it as a stub that its dependents still point to",
+                },
+            )
+        return remove_tool(conn, tool)
+
+
+def remove_tool(conn: sqlite3.Connection, tool: ToolRow) -> UnregisterResult:
+    """Delete a tool, or demote it to a stub when others still depend on it.
+
+    Call inside a transaction. Dependents keep their declared edges; the tool's own
+    outgoing edges, contracts, history and resources go, so its cycles are resolved.
+    """
+    dependents = [row.id for row in dependencies.list_dependents_of(conn, tool_id=tool.id)]
+    if dependents:
+        dependencies.delete_dependencies_of(conn, consumer_id=tool.id)
+        contracts.delete_contracts_except(conn, tool_id=tool.id, keep_ids=[])
+        resources.delete_resources_of(conn, tool_id=tool.id)
+        tools.demote_to_stub(conn, id=tool.id, now=now_iso())
+        action = "unregistered" if tool.stub else "stubbed"
+    else:
+        tools.delete_tool(conn, id=tool.id)
+        action = "unregistered"
+    resolved = resolve_broken_cycles(conn, tool.id)
+    return UnregisterResult(
+        tool=tool.id,
+        action=action,
+        dependents=dependents,
+        resolved_cycles=[row.cycle for row in resolved],
+    )
+
+
+def prune_stubs(conn: sqlite3.Connection) -> list[str]:
+    with transaction(conn):
+        return [row.id for row in tools.delete_orphan_stubs(conn)]
+
+
+def require_tool(conn: sqlite3.Connection, tool_id: str) -> ToolRow:
+    row = tools.get_tool(conn, id=tool_id)
+    if row is None:
+        raise ToolNotFoundError(tool_id)
+    return row
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class ToolDetails:
+    tool: ToolRow
+    dependencies: list[NeighbourRow]
+    dependents: list[NeighbourRow]
+    contracts: list[ContractRow]
+    resources: list[ResourceRow]
+    cycles: list[CycleRow]
+
+
+def show(conn: sqlite3.Connection, tool_id: str) -> ToolDetails:
+    tool = require_tool(conn, tool_id)
+    return ToolDetails(
+        tool=tool,
+        dependencies=dependencies.list_dependencies_of(conn, tool_id=tool_id),
+        dependents=dependencies.list_dependents_of(conn, tool_id=tool_id),
+        contracts=contracts.list_contracts_of(conn, tool_id=tool_id),
+        resources=resources.list_resources_of(conn, tool_id=tool_id),
+        cycles=cycles.list_cycles_with(conn, tool_id=tool_id),
+    )
+
+
+def resolve_cycle_by_hand(conn: sqlite3.Connection, cycle_id: int) -> CycleRow:
+    from pai_deps.errors import NotFoundError
+
+    with transaction(conn):
+        row = cycles.get_cycle(conn, id=cycle_id)
+        if row is None:
+            raise NotFoundError(f"Cycle {cycle_id} not found", code="cycle_not_found")
+        cycles.resolve_cycle(conn, id=cycle_id)
+        resolved = cycles.get_cycle(conn, id=cycle_id)
+        assert resolved is not None
+        return resolved
