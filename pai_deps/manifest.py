@@ -580,6 +580,21 @@ def parse_manifest_text(text: str | bytes, source: str, *, strict: bool = False)
     """
     raw, decoded = _decode(text, source)
     content_hash = hashlib.sha256(raw).hexdigest()
+    try:
+        manifest, found_warnings = _parse(decoded, source, strict=strict)
+    except ManifestError:
+        raise
+    except (RecursionError, MemoryError):
+        raise _yaml_error(source, None, "nested too deeply or too large to load") from None
+    except Exception as exc:  # pragma: no cover - a bug, but never a traceback for a file
+        raise ManifestError(
+            f"Invalid manifest at {source}: could not be processed ({_one_line(repr(exc))})",
+            details={"file": source},
+        ) from exc
+    return ParsedManifest(manifest=manifest, warnings=found_warnings, content_hash=content_hash)
+
+
+def _parse(decoded: str, source: str, *, strict: bool) -> tuple[Manifest, list[str]]:
     too_deep_at = _nesting_exceeds_limit(decoded)
     if too_deep_at is not None:
         raise _yaml_error(source, too_deep_at, f"nested more than {_MAX_DEPTH} levels deep")
@@ -603,14 +618,14 @@ def parse_manifest_text(text: str | bytes, source: str, *, strict: bool = False)
         manifest: Manifest | None = None
         errors: list[ValidationError] = []
         try:
-            manifest = Manifest.model_validate(data)
+            manifest = Manifest.model_validate(data, by_alias=True, by_name=False)
         except ValidationError as exc:
             errors.append(exc)
     except RecursionError:
         raise _yaml_error(source, None, "nested too deeply") from None
 
     if manifest is not None and not unknown:
-        return ParsedManifest(manifest=manifest, warnings=[], content_hash=content_hash)
+        return manifest, []
 
     # Something to report: only now pay for line numbers.
     issues = [_issue_from_error(err, node) for exc in errors for err in exc.errors()]
@@ -625,7 +640,7 @@ def parse_manifest_text(text: str | bytes, source: str, *, strict: bool = False)
             unknown_warnings.append(f"Unknown key {key} at {parent}{where} ignored")
     if issues or manifest is None:
         raise _invalid(source, issues)
-    return ParsedManifest(manifest=manifest, warnings=unknown_warnings, content_hash=content_hash)
+    return manifest, unknown_warnings
 
 
 def _decode(text: str | bytes, source: str) -> tuple[bytes, str]:

@@ -107,7 +107,12 @@ def test_minimal_manifest_gets_the_defaults(tmp_path: Path) -> None:
     assert m.reliability == 0.95
     assert m.debt_score == 0
     assert m.depends_on == []
-    assert m.provides.cli == m.provides.mcp == m.provides.library == m.provides.database == []
+    assert (m.provides.cli, m.provides.mcp, m.provides.library, m.provides.database) == (
+        [],
+        [],
+        [],
+        [],
+    )
     assert loaded.warnings == []
 
 
@@ -160,7 +165,12 @@ def test_integer_reliability_is_a_number(tmp_path: Path) -> None:
 def test_empty_provides_and_depends_on_mean_empty(tmp_path: Path, text: str) -> None:
     m = load_manifest(write(tmp_path, text)).manifest
     assert m.depends_on == []
-    assert m.provides.cli == m.provides.mcp == m.provides.library == m.provides.database == []
+    assert (m.provides.cli, m.provides.mcp, m.provides.library, m.provides.database) == (
+        [],
+        [],
+        [],
+        [],
+    )
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
@@ -596,10 +606,11 @@ def test_parse_manifest_text_uses_source_as_the_file_name() -> None:
 
 
 def test_the_fast_path_uses_the_c_parser() -> None:
-    import _ruamel_yaml
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 
+    assert CParser.__module__.endswith("._ruamel_yaml")  # the compiled libyaml binding
     assert manifest_module.C_LOADER_AVAILABLE
-    assert issubclass(manifest_module._Loader, _ruamel_yaml.CParser)
+    assert issubclass(manifest_module._Loader, CParser)
 
 
 RESOLVER_SAMPLES = [
@@ -754,3 +765,10 @@ def test_full_manifest_round_trips_through_model_dump(tmp_path: Path) -> None:
     again = load_manifest(write(tmp_path, dump_manifest_yaml(data), name="again.yaml"))
     assert again.manifest == original
     assert again.warnings == []
+
+
+def test_python_field_names_are_not_manifest_keys(tmp_path: Path) -> None:
+    text = "name: a\ntype: cli\ndepends_on:\n  - {name: b, type: cli, import_: x}\n"
+    loaded = load_manifest(write(tmp_path, text))
+    assert loaded.manifest.depends_on[0].import_ is None
+    assert loaded.warnings == ["Unknown key 'import_' at depends_on[0] (line 4) ignored"]

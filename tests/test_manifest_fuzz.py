@@ -187,7 +187,7 @@ IDS = st.text(
     min_size=1,
     max_size=15,
 ).filter(lambda s: not any(ch.isspace() for ch in s))
-FREE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+FREE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 NON_BLANK = FREE_TEXT.filter(lambda s: bool(s.strip()))
 
 
