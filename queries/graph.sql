@@ -6,7 +6,9 @@
 -- each recursion step is one breadth-first LEVEL: `frontier` holds the nodes first reached
 -- at this depth (as a JSON array of [id, via] pairs) and `seen` every node reached before.
 -- A node therefore appears exactly once, at its minimum depth, and the walk ends when a
--- level adds nothing -- cycles included. `via` is the neighbour it was reached through on a
+-- level adds nothing -- cycles included. "Not seen before" is one GROUP BY over this
+-- level's candidates plus the seen nodes (a correlated NOT IN would rescan `seen` for
+-- every candidate). `via` is the neighbour it was reached through on a
 -- shortest path (the smallest id when several tie). The start node is never in the answer.
 
 -- name: transitive_dependencies(tool_id, max_depth)
@@ -17,13 +19,16 @@ WITH RECURSIVE walk (depth, frontier, seen) AS (
     SELECT
         w.depth + 1,
         (SELECT json_group_array(json_array(step.id, step.via))
-         FROM (SELECT d.provider_id AS id, min(d.consumer_id) AS via
-               FROM json_each(w.frontier) AS f
-               JOIN dependencies AS d ON d.consumer_id = f.value ->> 0
-               WHERE d.provider_id NOT IN (SELECT s.value FROM json_each(w.seen) AS s
-                                           UNION ALL
-                                           SELECT f2.value ->> 0 FROM json_each(w.frontier) AS f2)
-               GROUP BY d.provider_id) AS step),
+         FROM (SELECT reached.id, min(reached.via) AS via
+               FROM (SELECT d.provider_id AS id, d.consumer_id AS via, 0 AS known
+                     FROM json_each(w.frontier) AS f
+                     JOIN dependencies AS d ON d.consumer_id = f.value ->> 0
+                     UNION ALL
+                     SELECT s.value, NULL, 1 FROM json_each(w.seen) AS s
+                     UNION ALL
+                     SELECT f.value ->> 0, NULL, 1 FROM json_each(w.frontier) AS f) AS reached
+               GROUP BY reached.id
+               HAVING max(reached.known) = 0) AS step),
         (SELECT json_group_array(all_seen.id)
          FROM (SELECT s.value AS id FROM json_each(w.seen) AS s
                UNION ALL
@@ -48,13 +53,16 @@ WITH RECURSIVE walk (depth, frontier, seen) AS (
     SELECT
         w.depth + 1,
         (SELECT json_group_array(json_array(step.id, step.via))
-         FROM (SELECT d.consumer_id AS id, min(d.provider_id) AS via
-               FROM json_each(w.frontier) AS f
-               JOIN dependencies AS d ON d.provider_id = f.value ->> 0
-               WHERE d.consumer_id NOT IN (SELECT s.value FROM json_each(w.seen) AS s
-                                           UNION ALL
-                                           SELECT f2.value ->> 0 FROM json_each(w.frontier) AS f2)
-               GROUP BY d.consumer_id) AS step),
+         FROM (SELECT reached.id, min(reached.via) AS via
+               FROM (SELECT d.consumer_id AS id, d.provider_id AS via, 0 AS known
+                     FROM json_each(w.frontier) AS f
+                     JOIN dependencies AS d ON d.provider_id = f.value ->> 0
+                     UNION ALL
+                     SELECT s.value, NULL, 1 FROM json_each(w.seen) AS s
+                     UNION ALL
+                     SELECT f.value ->> 0, NULL, 1 FROM json_each(w.frontier) AS f) AS reached
+               GROUP BY reached.id
+               HAVING max(reached.known) = 0) AS step),
         (SELECT json_group_array(all_seen.id)
          FROM (SELECT s.value AS id FROM json_each(w.seen) AS s
                UNION ALL

@@ -14,6 +14,7 @@ from pai_deps.errors import PaiDepsError
 from pai_deps.output import plural
 
 TOOL_TYPES = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
+LIST_CHANGES_UP_TO = 25  # longer lists only with -v (or in --json)
 
 Roots = Annotated[
     list[Path] | None,
@@ -309,7 +310,7 @@ def sync_cmd(
                 for line in item.error_lines:
                     sys.stderr.write(f"    {line}\n")
     changed = [i for i in result.items if i.status in ("new", "updated", "pruned")]
-    if changed:
+    if changed and (len(changed) <= LIST_CHANGES_UP_TO or p.verbose):
         p.info("")
         p.info("Would change:" if dry_run else "Changed:")
         for item in changed:
