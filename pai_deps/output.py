@@ -74,7 +74,14 @@ class Printer:
         """Print a rich renderable (a table or tree) to stdout, without trailing spaces."""
         if self.json_mode or (self.quiet and not answer):
             return
-        sys.stdout.write(self.render_text(renderable, terminal=sys.stdout.isatty()))
+        terminal = sys.stdout.isatty()
+        from pai_deps.render.tables import TextTable
+
+        if isinstance(renderable, TextTable):
+            bold = terminal and self.color
+            sys.stdout.write("\n".join(renderable.lines(bold_header=bold)) + "\n")
+            return
+        sys.stdout.write(self.render_text(renderable, terminal=terminal))
 
     def render_text(self, renderable: RenderableType, *, terminal: bool = False) -> str:
         import io

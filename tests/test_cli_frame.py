@@ -1,0 +1,121 @@
+"""The CLI frame: global options anywhere, JSON envelopes, exit codes, help, colour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pai_deps import __version__
+from pai_deps.cli.globals import hoist
+from tests.conftest import Cli, run_pai_deps
+from tests.helpers import dep, write_tool
+
+
+def test_version_and_module_entry_point(tmp_path: Path) -> None:
+    result = run_pai_deps("--version", cwd=tmp_path)
+    assert (result.exit_code, result.stdout) == (0, f"pai-deps {__version__}\n")
+    assert not (Path.home() / ".config" / "pai-deps").exists()  # no database touched
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "db", "status"],
+        ["db", "status", "--json"],
+        ["db", "--json", "status"],
+    ],
+)
+def test_global_options_before_or_after_the_command(cli: Cli, args: list[str]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert result.json()["success"] is True
+
+
+def test_db_option_after_the_command(tmp_path: Path) -> None:
+    target = tmp_path / "after.db"
+    result = run_pai_deps("db", "path", "--db", str(target))
+    assert result.stdout.strip() == str(target)
+    equals = run_pai_deps("db", "path", f"--db={target}")
+    assert equals.stdout.strip() == str(target)
+
+
+def test_hoist_keeps_arguments_after_double_dash() -> None:
+    args, found = hoist(["show", "--", "--json"])
+    assert args == ["show", "--", "--json"]
+    assert not found.json
+    args, found = hoist(["list", "-vv", "--db", "x.db", "-q"])
+    assert args == ["-vv", "--db", "x.db", "-q", "list"]
+    assert (found.verbose, found.db, found.quiet) == (2, "x.db", True)
+
+
+def test_success_and_failure_envelopes_are_single_json_documents(cli: Cli) -> None:
+    ok = cli("--json", "list")
+    assert json.loads(ok.stdout) == {"success": True, "tools": [], "total": 0, "stubs": 0}
+    missing = cli("--json", "show", "nope")
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout) == {
+        "success": False,
+        "error": "Tool 'nope' not found",
+        "code": "tool_not_found",
+        "tool": "nope",
+    }
+    assert missing.stderr == ""
+
+
+def test_usage_errors_exit_2_and_are_json_under_json(cli: Cli) -> None:
+    bad_option = cli("list", "--bogus")
+    assert bad_option.exit_code == 2 and "No such option" in bad_option.stderr
+    as_json = cli("--json", "list", "--bogus")
+    assert as_json.exit_code == 2
+    envelope = as_json.json()
+    assert envelope["success"] is False and envelope["code"] == "usage"
+
+
+def test_unknown_command_suggests_the_closest(cli: Cli) -> None:
+    result = cli("lsit")
+    assert result.exit_code == 2
+    assert "No such command 'lsit'" in result.stderr and "Did you mean 'list'?" in result.stderr
+
+
+def test_no_arguments_prints_help_with_exit_2() -> None:
+    result = run_pai_deps()
+    assert result.exit_code == 2
+    assert "Usage: pai-deps" in result.output and "register" in result.output
+
+
+def test_help_lists_the_command_groups(cli: Cli) -> None:
+    text = cli("--help").stdout
+    for command in ("register", "list", "show", "sync", "cycles", "stubs", "db"):
+        assert f"  {command}" in text
+    assert "before or after the command" in " ".join(text.split())
+
+
+def test_quiet_keeps_the_answer_and_drops_chatter(tmp_path: Path, cli: Cli) -> None:
+    tool = write_tool(tmp_path, "q", depends_on=[dep("ghost")])
+    loud = cli("register", str(tool))
+    assert loud.stdout and "Warning" in loud.stderr
+    quiet = cli("-q", "register", str(tool))
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    listing = cli("-q", "list").stdout
+    assert listing.splitlines()[0].startswith("ID") and "tools (" not in listing
+
+
+def test_no_color_anywhere(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("register", str(write_tool(tmp_path, "c")))
+    for args in (["--no-color", "list"], ["list"]):
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert "\x1b[" not in cli(*args).output
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    result = run_pai_deps("--db", str(tmp_path / "x.db"), "show", "missing")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Tool 'missing' not found\n"
+
+
+def test_empty_db_option_is_misuse(cli: Cli) -> None:
+    result = cli("list", db=Path(""))
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
