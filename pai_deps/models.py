@@ -32,6 +32,8 @@ class Row(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         frozen=True,
+        # Build validators on first use: a command pays only for the rows it reads.
+        defer_build=True,
     )
 
     def to_json(self) -> dict[str, Any]:
@@ -172,3 +174,81 @@ class TableCountsRow(Row):
     contracts: int
     verifications: int
     circular_deps: int
+
+
+class TimedVerificationRow(VerificationRow):
+    """A contract check with how long it took (NULL for rows written before 0003)."""
+
+    duration_ms: int | None
+
+
+RunLevel = Literal["quick", "default", "strict"]
+RunStatus = Literal["pass", "fail", "skip"]
+
+
+class VerificationRunRow(Row):
+    """One tool's summary of one `verify` run."""
+
+    id: int
+    tool_id: str
+    verified_at: str
+    level: RunLevel
+    status: RunStatus
+    cli_passed: int
+    cli_failed: int
+    cli_skipped: int
+    mcp_found: int
+    mcp_missing: int
+    mcp_extra: int
+    mcp_failed: int
+    mcp_skipped: int
+    git_commit: str | None
+    duration_ms: int
+
+
+class SchemaLocationRow(Row):
+    """A schema file a tool names, as written in its manifest, and the tool's directory."""
+
+    tool_id: str
+    path: str
+    schema_path: str
+
+
+class GraphNodeRow(Row):
+    """A tool as the analyses see it: identity, type, the numbers they weigh, verification."""
+
+    id: str
+    name: str
+    type: ToolType
+    version: str | None
+    reliability: float
+    debt_score: int
+    stub: bool
+    last_verified: str | None
+
+
+class DebtByTypeRow(Row):
+    type: ToolType
+    tools: int
+    total_debt: int
+    average_debt: float
+
+
+class HealthCountsRow(Row):
+    tools: int
+    dependencies: int
+    total_debt: int
+    avg_reliability: float | None
+    verified: int
+    cycles: int
+    high_debt: int
+
+
+class RecentVerificationRow(Row):
+    """A tool's latest verification: when, and the outcome of its latest recorded run."""
+
+    id: str
+    type: ToolType
+    last_verified: str
+    status: str | None
+    level: str | None

@@ -75,11 +75,14 @@ class Printer:
         if self.json_mode or (self.quiet and not answer):
             return
         terminal = sys.stdout.isatty()
-        from pai_deps.render.tables import TextTable
+        from pai_deps.render.tables import TextTable, TextTree
 
         if isinstance(renderable, TextTable):
             bold = terminal and self.color
             sys.stdout.write("\n".join(renderable.lines(bold_header=bold)) + "\n")
+            return
+        if isinstance(renderable, TextTree):
+            sys.stdout.write("\n".join(renderable.lines()) + "\n")
             return
         sys.stdout.write(self.render_text(renderable, terminal=terminal))
 

@@ -12,14 +12,16 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pai_deps.db import transaction
 from pai_deps.errors import ManifestError, PaiDepsError, ToolNotFoundError
-from pai_deps.manifest import LoadedManifest, Manifest
 from pai_deps.models import ContractRow, CycleRow, NeighbourRow, ResourceRow, ToolRow
 from pai_deps.repo import contracts, cycles, dependencies, resources, tools
 from pai_deps.timeutil import now_iso
+
+if TYPE_CHECKING:  # the manifest model (and YAML) load only when a manifest is read
+    from pai_deps.manifest import LoadedManifest, Manifest
 
 # A stub's type is a guess from how it is used: cli -> cli, mcp -> mcp, anything else library.
 STUB_TYPE = {"cli": "cli", "mcp": "mcp"}

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.table import Table
-    from rich.tree import Tree
 
 
 @dataclass(frozen=True)
@@ -72,19 +71,37 @@ def table(
     )
 
 
-def tree(label: str, children: Sequence[str | tuple[str, Sequence[str]]]) -> Tree:
-    """A small two-level tree: strings are leaves, (label, leaves) pairs are branches."""
-    from rich.tree import Tree
+@dataclass(frozen=True)
+class TextTree:
+    """A small tree drawn with box characters; like TextTable, formatted without rich."""
 
-    root = Tree(label, guide_style="dim")
-    for child in children:
-        if isinstance(child, str):
-            root.add(child)
-        else:
-            branch = root.add(child[0])
-            for leaf in child[1]:
-                branch.add(leaf)
-    return root
+    label: str
+    children: tuple[str | tuple[str, tuple[str, ...]], ...]
+
+    def lines(self) -> list[str]:
+        out = [self.label]
+        for index, child in enumerate(self.children):
+            last = index == len(self.children) - 1
+            branch, rest = ("└── ", "    ") if last else ("├── ", "│   ")
+            if isinstance(child, str):
+                out.append(branch + child)
+                continue
+            out.append(branch + child[0])
+            for leaf_index, leaf in enumerate(child[1]):
+                leaf_last = leaf_index == len(child[1]) - 1
+                out.append(rest + ("└── " if leaf_last else "├── ") + leaf)
+        return out
+
+    def __rich__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def tree(label: str, children: Sequence[str | tuple[str, Sequence[str]]]) -> TextTree:
+    """A two-level tree: strings are leaves, (label, leaves) pairs are branches."""
+    return TextTree(
+        label,
+        tuple(c if isinstance(c, str) else (c[0], tuple(c[1])) for c in children),
+    )
 
 
 def percent(value: float) -> str:

@@ -15,11 +15,17 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @cache
-def queries() -> Any:
-    """All named queries (aiosql), parsed on first use."""
+def queries(module: str | None = None) -> Any:
+    """The named queries of one repo module's SQL file (all files when None).
+
+    `queries(__name__)` in `pai_deps.repo.tools` loads `queries/tools.sql` only, on first
+    use, so a command parses just the SQL it runs.
+    """
     import aiosql
 
-    return aiosql.from_path(queries_dir(), "sqlite3")
+    if module is None:
+        return aiosql.from_path(queries_dir(), "sqlite3")
+    return aiosql.from_path(queries_dir() / f"{module.rsplit('.', 1)[-1]}.sql", "sqlite3")
 
 
 @cache

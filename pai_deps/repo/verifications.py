@@ -6,7 +6,7 @@ import json
 from sqlite3 import Connection
 from typing import Any
 
-from pai_deps.models import VerificationRow
+from pai_deps.models import TimedVerificationRow, VerificationRow
 from pai_deps.repo._base import many, one, queries
 
 
@@ -21,7 +21,7 @@ def insert_verification(
 ) -> VerificationRow:
     row = one(
         VerificationRow,
-        queries().insert_verification(
+        queries(__name__).insert_verification(
             conn,
             contract_id=contract_id,
             verified_at=verified_at,
@@ -38,9 +38,44 @@ def list_verifications_of(
     conn: Connection, *, contract_id: int, limit: int
 ) -> list[VerificationRow]:
     return many(
-        VerificationRow, queries().list_verifications_of(conn, contract_id=contract_id, limit=limit)
+        VerificationRow, queries(__name__).list_verifications_of(conn, contract_id=contract_id, limit=limit)
     )
 
 
 def prune_verifications(conn: Connection, *, contract_id: int, keep: int) -> int:
-    return int(queries().prune_verifications(conn, contract_id=contract_id, keep=keep))
+    return int(queries(__name__).prune_verifications(conn, contract_id=contract_id, keep=keep))
+
+
+def record_verification(
+    conn: Connection,
+    *,
+    contract_id: int,
+    verified_at: str,
+    status: str,
+    details: Any,
+    git_commit: str | None,
+    duration_ms: int | None,
+) -> TimedVerificationRow:
+    row = one(
+        TimedVerificationRow,
+        queries(__name__).record_verification(
+            conn,
+            contract_id=contract_id,
+            verified_at=verified_at,
+            status=status,
+            details=None if details is None else json.dumps(details, ensure_ascii=False),
+            git_commit=git_commit,
+            duration_ms=duration_ms,
+        ),
+    )
+    assert row is not None  # RETURNING always yields the row
+    return row
+
+
+def list_contract_history(
+    conn: Connection, *, contract_id: int, limit: int
+) -> list[TimedVerificationRow]:
+    return many(
+        TimedVerificationRow,
+        queries(__name__).list_contract_history(conn, contract_id=contract_id, limit=limit),
+    )
