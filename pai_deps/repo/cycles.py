@@ -13,14 +13,18 @@ from pai_deps.repo._base import many, one, queries
 def upsert_cycle(conn: Connection, *, cycle: Sequence[str], now: str) -> CycleRow:
     row = one(
         CycleRow,
-        queries(__name__).upsert_cycle(conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now),
+        queries(__name__).upsert_cycle(
+            conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now
+        ),
     )
     assert row is not None  # RETURNING always yields the row
     return row
 
 
 def list_cycles(conn: Connection, *, include_resolved: bool) -> list[CycleRow]:
-    return many(CycleRow, queries(__name__).list_cycles(conn, include_resolved=int(include_resolved)))
+    return many(
+        CycleRow, queries(__name__).list_cycles(conn, include_resolved=int(include_resolved))
+    )
 
 
 def list_cycles_with(conn: Connection, *, tool_id: str) -> list[CycleRow]:

@@ -13,7 +13,9 @@ def list_resources_of(conn: Connection, *, tool_id: str) -> list[ResourceRow]:
 
 
 def insert_resource(conn: Connection, *, tool_id: str, uri: str, schema_path: str | None) -> int:
-    return int(queries(__name__).insert_resource(conn, tool_id=tool_id, uri=uri, schema_path=schema_path))
+    return int(
+        queries(__name__).insert_resource(conn, tool_id=tool_id, uri=uri, schema_path=schema_path)
+    )
 
 
 def delete_resources_of(conn: Connection, *, tool_id: str) -> int:

@@ -38,7 +38,8 @@ def list_verifications_of(
     conn: Connection, *, contract_id: int, limit: int
 ) -> list[VerificationRow]:
     return many(
-        VerificationRow, queries(__name__).list_verifications_of(conn, contract_id=contract_id, limit=limit)
+        VerificationRow,
+        queries(__name__).list_verifications_of(conn, contract_id=contract_id, limit=limit),
     )
 
 
