@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -113,7 +115,8 @@ def test_deleting_a_tool_cascades_to_edges_contracts_and_history(
             contract_type="cli_output",
             name="b list",
             schema_path=None,
-            schema_hash=None, schema_snapshot=None,
+            schema_hash=None,
+            schema_snapshot=None,
         )
         verifications.insert_verification(
             conn,
@@ -255,7 +258,8 @@ def test_constraints_reject_bad_rows(conn: sqlite3.Connection, label: str, state
             contract_type="cli_output",
             name="a run",
             schema_path=None,
-            schema_hash=None, schema_snapshot=None,
+            schema_hash=None,
+            schema_snapshot=None,
         )
         cycles.upsert_cycle(conn, cycle=["a", "b"], now=NOW)
     with pytest.raises(sqlite3.IntegrityError):
@@ -347,36 +351,53 @@ def test_database_from_a_newer_pai_deps_is_refused_and_untouched(db_path: Path, 
     _assert_refused(db_path, cli, "created by a newer pai-deps")
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
-def test_read_only_location_is_refused(tmp_path: Path) -> None:
-    """Run as an unprivileged user when we are root (root ignores file modes)."""
-    base = tmp_path / "ro"
-    base.mkdir()
-    existing = base / "registry.db"
-    db.open_db(existing).close()
-    base.chmod(0o555)
-    existing.chmod(0o444)
-    tmp_path.chmod(0o755)
-    tmp_path.parent.chmod(0o755)
-    user = 65534 if os.geteuid() == 0 else None
-    if user is not None:
-        for parent in tmp_path.parents:
-            if parent.stat().st_mode & 0o005 != 0o005:
-                pytest.skip(f"{parent} is not searchable by an unprivileged user")
-    before = existing.read_bytes()
+@contextlib.contextmanager
+def _read_only_dir(base: Path) -> Iterator[Path]:
+    """A directory holding a registry that this process cannot write.
+
+    Root ignores file modes, so as root the directory is a read-only bind mount (skipped
+    where mounting is not allowed); otherwise plain permissions do.
+    """
+    source = base / "src"
+    source.mkdir()
+    db.open_db(source / "registry.db").close()
+    if os.geteuid() != 0:
+        (source / "registry.db").chmod(0o444)
+        source.chmod(0o555)
+        try:
+            yield source
+        finally:
+            source.chmod(0o755)
+        return
+    mounted = base / "ro"
+    mounted.mkdir()
+    bind = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(source), str(mounted)],
+        capture_output=True,
+        check=False,
+    )
+    if bind.returncode != 0:
+        pytest.skip(f"cannot make a read-only mount here: {bind.stderr.decode().strip()}")
     try:
+        yield mounted
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+def test_read_only_location_is_refused(tmp_path: Path) -> None:
+    with _read_only_dir(tmp_path) as readonly:
+        existing = readonly / "registry.db"
+        before = existing.read_bytes()
         for target, fragment in (
             (existing, "read-only"),
-            (base / "new" / "registry.db", "Cannot create directory"),
-            (base / "registry2.db", "not writable"),
+            (readonly / "new" / "registry.db", "Cannot create directory"),
+            (readonly / "registry2.db", "not writable"),
         ):
-            result = run_pai_deps("--db", str(target), "list", user=user, env={"HOME": "/tmp"})
+            result = run_pai_deps("--db", str(target), "list")
             assert result.exit_code == 1, result.output
             assert result.stderr.count("\n") == 1, result.stderr
             assert fragment in result.stderr
         assert existing.read_bytes() == before
-    finally:
-        base.chmod(0o755)
 
 
 # -- migrations ----------------------------------------------------------------------------
@@ -503,3 +524,51 @@ def test_migrations_never_print_to_stdout(db_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     document = result.json()
     assert document["applied"] == list(known_migrations())
+
+
+# -- db commands ---------------------------------------------------------------------------
+
+
+def test_db_status_reads_without_migrating(tmp_path: Path, db_path: Path, cli: Cli) -> None:
+    fresh = cli("--json", "db", "status").json()
+    assert (fresh["exists"], fresh["pending"]) == (False, list(known_migrations()))
+    assert not db_path.exists()
+    old = _migrations_up_to(tmp_path, "0001")
+    db.open_db(db_path, migrations=old).close()
+    before = db_path.read_bytes()
+    status = cli("--json", "db", "status").json()
+    assert [a["id"] for a in status["applied"]] == ["0001.initial-schema"]
+    assert status["pending"] == [m for m in known_migrations() if not m.startswith("0001")]
+    assert status["journalMode"] == "wal" and status["tables"]["tools"] == 0
+    assert all(a["appliedAt"].endswith("Z") for a in status["applied"])
+    assert db_path.read_bytes() == before
+    human = cli("db", "status").stdout
+    assert f"Database:     {db_path}" in human and "Pending:" in human
+    migrated = cli("--json", "db", "migrate").json()
+    assert migrated["applied"] == status["pending"]
+    assert cli("--json", "db", "status").json()["pending"] == []
+    assert cli("db", "migrate").stdout.strip() == "Database is up to date."
+
+
+def test_db_backup_writes_a_consistent_copy(tmp_path: Path, db_path: Path, cli: Cli) -> None:
+    conn = db.open_db(db_path)
+    with db.transaction(conn):
+        _add_tool(conn, "kept")
+    conn.close()
+    target = tmp_path / "copy.db"
+    result = cli("db", "backup", str(target))
+    assert result.exit_code == 0 and result.stdout.strip() == str(target)
+    copy = db.open_db(target)
+    try:
+        assert [t.id for t in tools.list_tools(copy)] == ["kept"]
+    finally:
+        copy.close()
+    again = cli("db", "backup", str(target))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    default = cli("--json", "db", "backup").json()["backup"]
+    assert Path(default).parent == db_path.parent and ".backup-" in Path(default).name
+
+
+def test_db_path_creates_nothing(db_path: Path, cli: Cli) -> None:
+    assert cli("db", "path").stdout.strip() == str(db_path)
+    assert not db_path.parent.exists()
