@@ -32,7 +32,9 @@ class State:
         """The migrated registry connection, closed afterwards."""
         from pai_deps.db import open_db
 
-        conn = open_db(self.db_path(), notify=self.printer.note)
+        path = self.db_path()
+        self.printer.debug(f"registry: {path}")
+        conn = open_db(path, notify=self.printer.note)
         try:
             yield conn
         finally:
