@@ -227,11 +227,14 @@ class GraphNodeRow(Row):
     last_verified: str | None
 
 
-class DebtByTypeRow(Row):
+class TypeSummaryRow(Row):
+    """Registered tools of one type: how many, their debt, their mean reliability."""
+
     type: ToolType
     tools: int
     total_debt: int
     average_debt: float
+    average_reliability: float
 
 
 class HealthCountsRow(Row):

@@ -21,3 +21,17 @@ WHERE contract_id = :contract_id
                  WHERE contract_id = :contract_id
                  ORDER BY verified_at DESC, id DESC
                  LIMIT :keep);
+
+-- name: record_verification(contract_id, verified_at, status, details, git_commit, duration_ms)^
+-- What `verify` writes: a check's outcome with how long it took.
+INSERT INTO verifications (contract_id, verified_at, status, details, git_commit, duration_ms)
+VALUES (:contract_id, :verified_at, :status, :details, :git_commit, :duration_ms)
+RETURNING id, contract_id, verified_at, status, details, git_commit, duration_ms;
+
+-- name: list_contract_history(contract_id, limit)
+-- Newest first, with durations (for `verify-history --contract`).
+SELECT id, contract_id, verified_at, status, details, git_commit, duration_ms
+FROM verifications
+WHERE contract_id = :contract_id
+ORDER BY verified_at DESC, id DESC
+LIMIT :limit;

@@ -160,6 +160,18 @@ SAMPLE = {
     "ids": "[\"seed-a\"]",
     "schema_snapshot": None,
     "uri": "res://x",
+    "min_debt": 0,
+    "high_debt": 10,
+    "level": "default",
+    "cli_passed": 1,
+    "cli_failed": 0,
+    "cli_skipped": 0,
+    "mcp_found": 0,
+    "mcp_missing": 0,
+    "mcp_extra": 0,
+    "mcp_failed": 0,
+    "mcp_skipped": 0,
+    "duration_ms": 12,
 }
 
 

@@ -1,0 +1,80 @@
+"""`verify-output`: does a JSON document honour a contract's schema?
+
+The contract is looked up like everywhere else (name, or `type:name`); its schema file is
+read relative to the tool's directory and the document is validated with the draft the
+schema declares, format checking on (`pai_deps.verify.output`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pai_deps.errors import PaiDepsError
+from pai_deps.models import ContractRow, ToolRow
+from pai_deps.registry import require_tool
+from pai_deps.schemas import load_json_file, parse_json_text
+from pai_deps.verify.selection import contract_label, find_contract, schema_file
+
+
+@dataclass
+class Conformance:
+    tool: ToolRow
+    contract: ContractRow
+    schema_file: Path
+    source: str
+    errors: list[Any]  # OutputError; typed loosely so jsonschema loads only when used
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "success": self.valid,
+            "valid": self.valid,
+            "tool": self.tool.id,
+            "contract": self.contract.name,
+            "contractType": self.contract.contract_type,
+            "schemaPath": str(self.schema_file),
+            "source": self.source,
+            "errors": [
+                {
+                    "path": error.pointer,
+                    "message": error.message,
+                    "keyword": error.keyword,
+                    "schemaPath": error.schema_pointer,
+                }
+                for error in self.errors
+            ],
+        }
+
+
+def contract_schema(
+    conn: sqlite3.Connection, tool_id: str, ref: str
+) -> tuple[ToolRow, ContractRow, Path, Any]:
+    """The tool, the contract and its loaded schema; every way this fails is one line."""
+    tool = require_tool(conn, tool_id)
+    contract = find_contract(conn, tool, ref)
+    if not contract.schema_path:
+        raise PaiDepsError(
+            f"Contract {contract_label(contract)} of '{tool.id}' declares no schema to validate "
+            "against",
+            code="no_schema",
+            details={"tool": tool.id, "contract": contract.name},
+        )
+    path = schema_file(tool, contract.schema_path)
+    return tool, contract, path, load_json_file(path)
+
+
+def check_output(
+    conn: sqlite3.Connection, tool_id: str, ref: str, text: str, *, source: str
+) -> Conformance:
+    """Validate `text` (a JSON document read from `source`) against the contract's schema."""
+    from pai_deps.verify.output import validate_output
+
+    tool, contract, path, schema = contract_schema(conn, tool_id, ref)
+    document = parse_json_text(text, source)
+    return Conformance(tool, contract, path, source, validate_output(document, schema))

@@ -1,0 +1,253 @@
+"""`drift`: has a contract's schema file changed since its baseline, and does it matter?
+
+The baseline is the contract's stored hash plus its normalised schema (`schema_snapshot`,
+set at registration and moved only by `drift --update`). A changed hash alone says
+nothing about impact, so the stored snapshot is diffed against the file with the
+direction-aware classifier: `cli_output` and `db_schema` describe data other tools READ
+(responses), an `mcp_tool` schema describes the input callers SEND (requests).
+
+Statuses, and whether they fail the command (exit 1):
+
+    unchanged   same hash                                                  no
+    equivalent  file changed, meaning did not (e.g. a $ref refactor)      no
+    drift       changed; severity breaking | risky | compatible | cosmetic,
+                or unknown when no snapshot is stored to explain it        breaking, unknown;
+                                                                           risky unless allowed
+    new         no baseline yet                                            no
+    missing     the schema file is gone                                    yes
+    error       the file is not readable JSON, or a $ref cannot resolve   yes
+    no-schema   the contract names no schema file                          no
+
+`--update` accepts every readable schema as the new baseline, so drift and new stop
+failing; `missing` and `error` still fail because there is nothing to accept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pai_deps.db import transaction
+from pai_deps.errors import PaiDepsError
+from pai_deps.models import ContractRow, ToolRow
+from pai_deps.repo import contracts
+from pai_deps.schemas import (
+    Direction,
+    SchemaChange,
+    diff_schemas,
+    load_json_file,
+    normalise,
+    parse_json_text,
+    schema_hash,
+    worst_severity,
+)
+from pai_deps.verify.selection import schema_file
+
+DriftStatus = Literal["unchanged", "equivalent", "drift", "new", "missing", "error", "no-schema"]
+DriftSeverity = Literal["breaking", "risky", "compatible", "cosmetic", "unknown"]
+
+# Which way data flows through each kind of contract (see the module docstring).
+DIRECTION: dict[str, Direction] = {
+    "cli_output": "response",
+    "db_schema": "response",
+    "mcp_tool": "request",
+    "library_export": "response",
+}
+
+
+@dataclass
+class ContractDrift:
+    contract: ContractRow
+    status: DriftStatus
+    message: str
+    schema_file: str | None = None
+    current_hash: str | None = None
+    severity: DriftSeverity | None = None
+    changes: list[SchemaChange] = field(default_factory=list)
+    updated: bool = False
+    # The normalised current schema, for `--update`.
+    snapshot: str | None = field(default=None, repr=False)
+
+    @property
+    def direction(self) -> Direction:
+        return DIRECTION[self.contract.contract_type]
+
+    @property
+    def acceptable(self) -> bool:
+        """Whether `--update` can take the current file as the baseline."""
+        if self.snapshot is None:
+            return False
+        return self.status in ("new", "drift", "equivalent") or (
+            self.status == "unchanged" and self.contract.schema_snapshot is None
+        )
+
+    def fails(self, *, allow_risky: bool) -> bool:
+        if self.status in ("missing", "error"):
+            return True
+        if self.status != "drift" or self.updated:
+            return False
+        return self.severity in ("breaking", "unknown") or (
+            self.severity == "risky" and not allow_risky
+        )
+
+    def to_json(self, *, allow_risky: bool) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "contract": self.contract.name,
+            "contractType": self.contract.contract_type,
+            "status": self.status,
+            "direction": self.direction,
+            "schemaPath": self.contract.schema_path,
+            "schemaFile": self.schema_file,
+            "storedHash": self.contract.schema_hash,
+            "currentHash": self.current_hash,
+            "severity": self.severity,
+            "failing": self.fails(allow_risky=allow_risky),
+            "updated": self.updated,
+            "message": self.message,
+            "changes": [change.as_dict() for change in self.changes],
+        }
+        if self.status in ("missing", "error"):
+            document["error"] = self.message
+        return document
+
+
+@dataclass
+class ToolDrift:
+    tool: ToolRow
+    contracts: list[ContractDrift]
+
+
+@dataclass
+class DriftReport:
+    tools: list[ToolDrift]
+    allow_risky: bool
+    updated: int = 0
+
+    def all(self) -> list[ContractDrift]:
+        return [item for tool in self.tools for item in tool.contracts]
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.all() if item.status == status)
+
+    @property
+    def failing(self) -> list[ContractDrift]:
+        return [item for item in self.all() if item.fails(allow_risky=self.allow_risky)]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failing else 0
+
+    def summary(self) -> dict[str, int]:
+        drifted = [item for item in self.all() if item.status == "drift"]
+        by_severity = {
+            severity: sum(1 for item in drifted if item.severity == severity)
+            for severity in ("breaking", "risky", "compatible", "cosmetic", "unknown")
+        }
+        return {
+            "unchanged": self.count("unchanged"),
+            "equivalent": self.count("equivalent"),
+            "drifted": len(drifted),
+            **by_severity,
+            "new": self.count("new"),
+            "missing": self.count("missing"),
+            "errors": self.count("error"),
+            "noSchema": self.count("no-schema"),
+            "failing": len(self.failing),
+            "updated": self.updated,
+            "total": len(self.all()),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "success": self.exit_code == 0,
+            "tools": [
+                {
+                    "tool": tool.tool.id,
+                    "contracts": [c.to_json(allow_risky=self.allow_risky) for c in tool.contracts],
+                }
+                for tool in self.tools
+            ],
+            "summary": self.summary(),
+            "allowRisky": self.allow_risky,
+        }
+
+
+def check_contract(tool: ToolRow, contract: ContractRow) -> ContractDrift:
+    """Compare one contract's schema file with its baseline."""
+    if not contract.schema_path:
+        return ContractDrift(contract, "no-schema", "no schema file declared")
+    path = schema_file(tool, contract.schema_path)
+    try:
+        document = load_json_file(path)
+        current_hash, snapshot = schema_hash(document), normalise(document)
+    except PaiDepsError as exc:
+        status: DriftStatus = "missing" if exc.code == "file_not_found" else "error"
+        message = f"schema file not found: {path}" if status == "missing" else exc.message
+        return ContractDrift(contract, status, message, schema_file=str(path))
+    result = ContractDrift(
+        contract, "unchanged", "", str(path), current_hash=current_hash, snapshot=snapshot
+    )
+    if contract.schema_hash is None:
+        result.status, result.message = "new", "no baseline yet (accept it with --update)"
+    elif contract.schema_hash == current_hash:
+        result.message = "unchanged"
+    elif contract.schema_snapshot is None:
+        result.status, result.severity = "drift", "unknown"
+        result.message = (
+            "hash changed, and no stored snapshot can explain how "
+            "(review the file, then accept it with --update)"
+        )
+    else:
+        try:
+            baseline = parse_json_text(contract.schema_snapshot, "the stored baseline")
+            result.changes = diff_schemas(baseline, document, direction=result.direction)
+        except PaiDepsError as exc:  # an unresolvable $ref in either version
+            result.status, result.message = "error", exc.message
+            return result
+        worst = worst_severity(result.changes)
+        if worst is None:
+            result.status = "equivalent"
+            result.message = "file changed, meaning did not (e.g. a $ref refactor)"
+        else:
+            result.status, result.severity = "drift", worst
+            count = len(result.changes)
+            result.message = f"{worst}: {count} change{'s' if count != 1 else ''}"
+    return result
+
+
+def check_drift(
+    conn: sqlite3.Connection,
+    selected: Iterable[ToolRow],
+    *,
+    update: bool = False,
+    allow_risky: bool = False,
+) -> DriftReport:
+    """Check every contract of the selected tools; with `update`, move the baselines."""
+    report = DriftReport(
+        tools=[
+            ToolDrift(
+                tool,
+                [
+                    check_contract(tool, contract)
+                    for contract in contracts.list_contracts_of(conn, tool_id=tool.id)
+                ],
+            )
+            for tool in selected
+        ],
+        allow_risky=allow_risky,
+    )
+    if update:
+        accepted = [item for item in report.all() if item.acceptable]
+        with transaction(conn):
+            for item in accepted:
+                contracts.set_contract_baseline(
+                    conn,
+                    id=item.contract.id,
+                    schema_hash=item.current_hash,
+                    schema_snapshot=item.snapshot,
+                )
+                item.updated = True
+        report.updated = len(accepted)
+    return report

@@ -1,0 +1,211 @@
+"""`verify` on MCP contracts against the real SDK test server, started over stdio."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pai_deps.repo import runs
+from tests.conftest import Cli
+from tests.test_verify_cli import Toolbox, commands, make_box
+
+SERVER = Path(__file__).parent / "mcp_servers" / "configurable_server.py"
+QUERY = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+
+
+@pytest.fixture
+def box(tmp_path: Path, cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
+    return make_box(tmp_path, cli, db_path, monkeypatch)
+
+
+def start(*flags: str) -> str:
+    return shlex.join([sys.executable, str(SERVER), *flags])
+
+
+def mcp(*tools: str, schemas: dict[str, str] | None = None) -> dict[str, Any]:
+    schemas = schemas or {}
+    return {
+        "mcp": [
+            {"tool": name, **({"schema": schemas[name]} if name in schemas else {})}
+            for name in tools
+        ]
+    }
+
+
+def results(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    (tool,) = document["mcp"]["results"]
+    return {item["name"]: item for item in tool["results"]}
+
+
+def test_paginated_server_found_missing_and_extra(box: Toolbox) -> None:
+    box.tool(
+        "srv",
+        type="mcp",
+        provides=mcp("tool_01", "tool_05", "tool_07", "tool_99"),
+        mcp_start=start("--tools=7", "--page-size=3"),
+    )
+
+    result = box.verify("srv")
+
+    assert result.exit_code == 1
+    document = result.json()
+    found = results(document)
+    assert {name: item["status"] for name, item in found.items()} == {
+        "tool_01": "found",
+        "tool_05": "found",
+        "tool_07": "found",
+        "tool_99": "missing",
+        "tool_02": "extra",
+        "tool_03": "extra",
+        "tool_04": "extra",
+        "tool_06": "extra",
+    }
+    (server,) = document["mcp"]["results"]
+    assert server["serverStarted"] is True
+    assert server["server"]["pages"] == 3
+    assert document["mcp"]["summary"] == {
+        "tools": 1,
+        "found": 3,
+        "missing": 1,
+        "failed": 0,
+        "skipped": 0,
+        "extra": 4,
+    }
+    with box.conn() as conn:
+        (run,) = runs.list_runs_of(conn, tool_id="srv", limit=1)
+    assert (run.mcp_found, run.mcp_missing, run.mcp_extra, run.status) == (3, 1, 4, "fail")
+    statuses = {name: box.contract("srv", name).status for name in ("tool_01", "tool_99")}
+    assert statuses == {"tool_01": "valid", "tool_99": "broken"}
+
+
+def test_input_schema_compared_with_the_declared_file(box: Toolbox) -> None:
+    optional_added = {**QUERY, "properties": {**QUERY["properties"], "limit": {"type": "integer"}}}
+    required_added = {**optional_added, "required": ["query", "limit"]}
+    annotated = {**QUERY, "description": "Search."}
+    names = ("tool_01", "tool_02", "tool_03", "tool_04")
+    box.tool(
+        "srv",
+        type="mcp",
+        provides=mcp(
+            *names,
+            schemas=dict.fromkeys(
+                ("tool_01", "tool_02", "tool_03", "tool_04"), "schemas/query.json"
+            ),
+        ),
+        schemas={"schemas/query.json": QUERY},
+        mcp_start=start(
+            "--tools=4",
+            f"--schema=tool_02={json.dumps(optional_added)}",
+            f"--schema=tool_03={json.dumps(required_added)}",
+            f"--schema=tool_04={json.dumps(annotated)}",
+        ),
+    )
+
+    result = box.verify("srv")
+
+    assert result.exit_code == 1
+    found = results(result.json())
+    assert (found["tool_01"]["outcome"], found["tool_01"]["message"]) == (
+        "pass",
+        "listed; input schema matches",
+    )
+    assert found["tool_02"]["outcome"] == "drift"  # a new optional input: callers unaffected
+    assert found["tool_02"]["status"] == "found"
+    assert found["tool_02"]["changes"][0]["pointer"] == "/properties/limit"
+    assert found["tool_03"]["outcome"] == "fail"  # callers must now send `limit`
+    assert found["tool_03"]["status"] == "failed"
+    assert found["tool_03"]["error"].startswith("input schema breaks callers: /properties/limit")
+    assert found["tool_04"]["outcome"] == "pass"  # only the description differs
+    statuses = {n: box.contract("srv", n).status for n in ("tool_01", "tool_02", "tool_03")}
+    assert statuses == {"tool_01": "valid", "tool_02": "drift", "tool_03": "broken"}
+    with box.conn() as conn:
+        (run,) = runs.list_runs_of(conn, tool_id="srv", limit=1)
+    assert (run.mcp_found, run.mcp_failed) == (3, 1)
+
+
+def test_compatible_schema_drift_alone_passes(box: Toolbox) -> None:
+    optional_added = {**QUERY, "properties": {**QUERY["properties"], "limit": {"type": "integer"}}}
+    box.tool(
+        "srv",
+        type="mcp",
+        provides=mcp("tool_01", schemas={"tool_01": "q.json"}),
+        schemas={"q.json": QUERY},
+        mcp_start=start("--tools=1", f"--schema=tool_01={json.dumps(optional_added)}"),
+    )
+
+    result = box.cli("verify", "srv")
+
+    assert result.exit_code == 0
+    assert "~  tool_01" in result.stdout
+    assert "input schema differs (compatible): /properties/limit" in result.stdout
+
+
+def test_server_that_never_answers_fails_within_the_timeout(box: Toolbox) -> None:
+    box.tool("srv", type="mcp", provides=mcp("tool_01", "tool_02"), mcp_start=start("--mode=hang"))
+
+    started = time.monotonic()
+    result = box.verify("srv", "--timeout", "1.5")
+    elapsed = time.monotonic() - started
+
+    assert result.exit_code == 1
+    assert elapsed < 3.5
+    (server,) = result.json()["mcp"]["results"]
+    assert server["serverStarted"] is False
+    assert server["error"] == "MCP server did not answer within 1.5 s"
+    assert {item["status"] for item in server["results"]} == {"failed"}
+    with box.conn() as conn:
+        (run,) = runs.list_runs_of(conn, tool_id="srv", limit=1)
+    assert (run.mcp_failed, run.mcp_missing) == (2, 0)
+
+
+def test_server_that_exits_at_start_up_fails_with_its_reason(box: Toolbox) -> None:
+    box.tool("srv", type="mcp", provides=mcp("tool_01"), mcp_start=start("--mode=exit"))
+
+    result = box.cli("verify", "srv")
+
+    assert result.exit_code == 1
+    assert "exited with code 3" in result.stdout
+    assert "fatal: cannot open the configuration" in result.stdout
+
+
+def test_tool_without_mcp_start_is_skipped_not_failed(box: Toolbox) -> None:
+    box.usage("good")
+    box.tool("both", type="cli+mcp", provides={**commands("good"), **mcp("tool_01")})
+
+    result = box.cli("verify", "both")
+    document = box.verify("both").json()
+
+    assert result.exit_code == 0
+    assert "no mcp_start in the manifest; 1 MCP contract skipped" in result.stderr
+    assert results(document)["tool_01"]["status"] == "skipped"
+    assert document["status"] == "pass"
+    with box.conn() as conn:
+        (run,) = runs.list_runs_of(conn, tool_id="both", limit=1)
+    assert (run.cli_passed, run.mcp_skipped, run.status) == (1, 1, "pass")
+    assert box.contract("both", "tool_01").status == "unknown"
+
+
+def test_cli_only_and_quick_never_start_the_server(box: Toolbox) -> None:
+    pid_file = box.root / "server.pid"
+    box.usage("good")
+    box.tool(
+        "both",
+        type="cli+mcp",
+        provides={**commands("good"), **mcp("tool_01")},
+        mcp_start=start(f"--pid-file={pid_file}"),
+    )
+
+    cli_only = box.verify("both", "--cli-only")
+    quick = box.verify("both", "--quick", "--mcp-only")
+
+    assert cli_only.exit_code == quick.exit_code == 0
+    assert "mcp" not in cli_only.json()
+    assert results(quick.json())["tool_01"]["message"].startswith("server command found: ")
+    assert "cli" not in quick.json()
+    assert not pid_file.exists()
