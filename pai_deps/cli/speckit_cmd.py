@@ -1,0 +1,54 @@
+"""`speckit context | failures`: planning context for coding agents (service:
+`pai_deps.speckit`). Markdown by default, ready to paste into a plan; JSON with --json."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from pai_deps.cli.state import get_state
+
+speckit_app = typer.Typer(
+    name="speckit",
+    help="Dependency context and failure modes of a tool, as Markdown for a plan.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ToolArgument = Annotated[str, typer.Argument(help="The tool's id.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(speckit_app)
+
+
+@speckit_app.command("context")
+def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
+    """Upstream and downstream tools, compound reliability, blast radius, cycles, warnings."""
+    from pai_deps import speckit
+
+    state = get_state(ctx)
+    with state.registry() as conn:
+        found = speckit.context(conn, tool)
+    if state.json:
+        state.printer.json({"success": True, **found.to_json()})
+    else:
+        sys.stdout.write(speckit.context_markdown(found))
+
+
+@speckit_app.command("failures")
+def speckit_failures(ctx: typer.Context, tool: ToolArgument) -> None:
+    """A failure-mode table per direct dependency, severity from the downstream count."""
+    from pai_deps import speckit
+
+    state = get_state(ctx)
+    with state.registry() as conn:
+        row, modes = speckit.failure_modes(conn, tool)
+    if state.json:
+        state.printer.json(
+            {"success": True, "tool": row.id, "failureModes": [m.to_json() for m in modes]}
+        )
+    else:
+        sys.stdout.write(speckit.failures_markdown(row, modes))
