@@ -170,12 +170,13 @@ def test_sync_prune_unregisters_tools_whose_manifest_is_gone(tmp_path: Path, cli
     shutil.rmtree(tmp_path / "app")
     shutil.rmtree(tmp_path / "lib")
     preview = cli("--json", "sync", str(tmp_path), "--prune", "--dry-run").json()
-    assert sorted(r["name"] for r in preview["results"] if r["status"] == "pruned") == ["app", "lib"]
+    would_prune = [r["name"] for r in preview["results"] if r["status"] == "pruned"]
+    assert sorted(would_prune) == ["app", "lib"]
     assert cli("--json", "show", "app").json()["success"] is True
     pruned = cli("--json", "sync", str(tmp_path), "--prune").json()
     assert sorted(r["name"] for r in pruned["results"] if r["status"] == "pruned") == ["app", "lib"]
     remaining = [t["id"] for t in cli("--json", "list").json()["tools"]]
-    assert remaining == ["broken", "core", "ghost"] or remaining == ["core", "ghost"]
+    assert remaining == ["core", "ghost"]
 
 
 def test_sync_refuses_two_manifests_claiming_one_name(tmp_path: Path, cli: Cli) -> None:
