@@ -19,7 +19,6 @@ debt.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -32,7 +31,8 @@ from pai_deps import gitutil
 from pai_deps.errors import ManifestError, PaiDepsError
 from pai_deps.gitutil import ChangedFile
 from pai_deps.manifest import MANIFEST_FILENAME, Manifest, parse_manifest_text
-from pai_deps.models import ContractRow, ContractType, ReachRow, ToolRow
+from pai_deps.models import ContractRow, ReachRow, ToolRow
+from pai_deps.registry import declared_contracts, resolve_schema_path, schema_refs
 from pai_deps.repo import ci as ci_queries
 from pai_deps.repo import contracts as contract_queries
 from pai_deps.repo import dependencies, tools
@@ -503,46 +503,6 @@ def affected(
 # --------------------------------------------------------------------------- the change, loaded
 
 
-@dataclass(frozen=True)
-class DeclaredContract:
-    """A contract as a manifest declares it (the registry derives the same rows)."""
-
-    contract_type: ContractType
-    name: str
-    schema_ref: str | None
-
-
-def declared_contracts(manifest: Manifest) -> list[DeclaredContract]:
-    """The contracts `register` would derive from this manifest, first declaration wins."""
-    found: dict[tuple[str, str], DeclaredContract] = {}
-    provides = manifest.provides
-    items: list[DeclaredContract] = [
-        *(DeclaredContract("cli_output", c.command, c.output_schema) for c in provides.cli),
-        *(DeclaredContract("mcp_tool", m.tool, m.schema_) for m in provides.mcp if m.tool),
-        *(DeclaredContract("library_export", lib.export, None) for lib in provides.library),
-        *(DeclaredContract("db_schema", d.path, d.schema_) for d in provides.database),
-    ]
-    for item in items:
-        found.setdefault((item.contract_type, item.name), item)
-    return list(found.values())
-
-
-def _schema_refs(manifest: Manifest) -> list[tuple[str, str]]:
-    """(where in the manifest, reference) for every schema file the manifest names."""
-    refs: list[tuple[str, str]] = []
-    provides = manifest.provides
-    for i, cli in enumerate(provides.cli):
-        if cli.output_schema:
-            refs.append((f"provides.cli[{i}].output_schema", cli.output_schema))
-    for i, mcp in enumerate(provides.mcp):
-        if mcp.schema_:
-            refs.append((f"provides.mcp[{i}].schema", mcp.schema_))
-    for i, database in enumerate(provides.database):
-        if database.schema_:
-            refs.append((f"provides.database[{i}].schema", database.schema_))
-    return refs
-
-
 @dataclass
 class ToolInChange:
     """A changed tool's manifest and schema files as they stand in the change."""
@@ -566,8 +526,7 @@ class ToolInChange:
         return self.manifest is not None and not self.schema_errors
 
     def schema_file(self, ref: str) -> Path:
-        path = Path(ref).expanduser()
-        return Path(os.path.normpath(path if path.is_absolute() else self.tool_dir / path))
+        return Path(os.path.normpath(resolve_schema_path(self.tool_dir, ref)))
 
 
 def load_in_change(
@@ -605,7 +564,7 @@ def load_in_change(
     except ManifestError as exc:
         loaded.error = exc
         return loaded
-    for location, ref in _schema_refs(loaded.manifest):
+    for location, ref in schema_refs(loaded.manifest):
         if ref in loaded.schemas:
             continue
         path = loaded.schema_file(ref)
@@ -862,52 +821,15 @@ def check_manifests(
 
 
 def drift_in_change(tool: ToolInChange, contract: ContractRow, root: Path) -> ContractDrift:
-    """One declared contract's schema as it stands in the change, against its baseline.
-
-    The same statuses and severities as `drift` (`verify.drift.check_contract`), but for a
-    document read through the change (git's index) rather than from the file on disk.
-    """
-    from pai_deps.schemas import diff_schemas, normalise, schema_hash, worst_severity
-    from pai_deps.verify.drift import DIRECTION, ContractDrift
+    """One declared contract's schema as it stands in the change, against its baseline."""
+    from pai_deps.verify.drift import ContractDrift, compare_document
 
     if not contract.schema_path:
         return ContractDrift(contract, "no-schema", "no schema file declared")
     shown = display_path(tool.schema_file(contract.schema_path), root)
     if contract.schema_path not in tool.schemas:  # unreadable: the manifest check says why
         return ContractDrift(contract, "error", f"{shown} is not readable JSON", shown)
-    document = tool.schemas[contract.schema_path]
-    result = ContractDrift(
-        contract,
-        "unchanged",
-        "unchanged",
-        shown,
-        current_hash=schema_hash(document),
-        snapshot=normalise(document),
-    )
-    if contract.schema_hash is None:
-        result.status, result.message = "new", "no baseline yet"
-    elif contract.schema_hash == result.current_hash:
-        pass
-    elif contract.schema_snapshot is None:
-        result.status, result.severity = "drift", "unknown"
-        result.message = "hash changed, and no stored snapshot can explain how"
-    else:
-        try:
-            baseline = json.loads(contract.schema_snapshot)
-            result.changes = diff_schemas(
-                baseline, document, direction=DIRECTION[contract.contract_type]
-            )
-        except (PaiDepsError, ValueError) as exc:
-            result.status, result.message = "error", str(exc)
-            return result
-        worst = worst_severity(result.changes)
-        if worst is None:
-            result.status, result.message = "equivalent", "file changed, meaning did not"
-        else:
-            result.status, result.severity = "drift", worst
-            count = len(result.changes)
-            result.message = f"{worst}: {count} change{'s' if count != 1 else ''}"
-    return result
+    return compare_document(contract, tool.schemas[contract.schema_path], shown)
 
 
 def check_drift(

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from pai_deps.db import transaction
 from pai_deps.errors import ManifestError, PaiDepsError, ToolNotFoundError
-from pai_deps.models import ContractRow, CycleRow, NeighbourRow, ResourceRow, ToolRow
+from pai_deps.models import (
+    ContractRow,
+    ContractType,
+    CycleRow,
+    NeighbourRow,
+    ResourceRow,
+    ToolRow,
+)
 from pai_deps.repo import contracts, cycles, dependencies, resources, tools
 from pai_deps.timeutil import now_iso
 
@@ -104,50 +111,78 @@ class PreparedManifest:
         return self.loaded.manifest
 
 
+@dataclass(frozen=True)
+class DeclaredContract:
+    """A contract as a manifest declares it, before any schema file is read."""
+
+    contract_type: ContractType
+    name: str
+    schema_ref: str | None
+
+
+def declared_contracts(manifest: Manifest) -> list[DeclaredContract]:
+    """The contracts `provides` promises, first declaration winning on a repeated name.
+
+    CLI commands -> cli_output, MCP tools -> mcp_tool, library exports -> library_export,
+    databases -> db_schema. MCP resources are not contracts.
+    """
+    provides = manifest.provides
+    items = [
+        *(DeclaredContract("cli_output", c.command, c.output_schema) for c in provides.cli),
+        *(DeclaredContract("mcp_tool", m.tool, m.schema_) for m in provides.mcp if m.tool),
+        *(DeclaredContract("library_export", lib.export, None) for lib in provides.library),
+        *(DeclaredContract("db_schema", d.path, d.schema_) for d in provides.database),
+    ]
+    found: dict[tuple[str, str], DeclaredContract] = {}
+    for item in items:
+        found.setdefault((item.contract_type, item.name), item)
+    return list(found.values())
+
+
+def schema_refs(manifest: Manifest) -> list[tuple[str, str]]:
+    """(dotted location, reference) of every schema file the manifest names."""
+    provides = manifest.provides
+    return [
+        *(
+            (f"provides.cli[{i}].output_schema", c.output_schema)
+            for i, c in enumerate(provides.cli)
+            if c.output_schema
+        ),
+        *(
+            (f"provides.mcp[{i}].schema", m.schema_)
+            for i, m in enumerate(provides.mcp)
+            if m.schema_
+        ),
+        *(
+            (f"provides.database[{i}].schema", d.schema_)
+            for i, d in enumerate(provides.database)
+            if d.schema_
+        ),
+    ]
+
+
+def resolve_schema_path(tool_dir: Path, ref: str) -> Path:
+    """A schema reference as a file: absolute, `~`-expanded, or relative to the tool."""
+    path = Path(ref).expanduser()
+    return path if path.is_absolute() else tool_dir / path
+
+
 def prepare(loaded: LoadedManifest) -> PreparedManifest:
     """Read and hash every schema file the manifest names; any problem is a manifest error."""
     from pai_deps.schemas import load_json_file, normalise, schema_hash
 
     manifest = loaded.manifest
-    specs: list[ContractSpec] = []
+    documents: dict[str, tuple[str, str]] = {}
     issues: list[tuple[str, str]] = []
-
-    def schema_of(location: str, ref: str | None) -> tuple[str | None, str | None]:
-        if ref is None:
-            return None, None
-        path = Path(ref).expanduser()
-        if not path.is_absolute():
-            path = loaded.tool_dir / path
+    for location, ref in schema_refs(manifest):
+        if ref in documents:
+            continue
         try:
-            document = load_json_file(path)
+            document = load_json_file(resolve_schema_path(loaded.tool_dir, ref))
         except PaiDepsError as exc:
             issues.append((location, exc.message))
-            return None, None
-        return schema_hash(document), normalise(document)
-
-    provides = manifest.provides
-    seen: set[tuple[str, str]] = set()
-
-    def add(kind: str, name: str, ref: str | None, location: str) -> None:
-        digest, snapshot = schema_of(location, ref)
-        if (kind, name) in seen:
-            return
-        seen.add((kind, name))
-        specs.append(ContractSpec(kind, name, ref, digest, snapshot))
-
-    for index, cli in enumerate(provides.cli):
-        add("cli_output", cli.command, cli.output_schema, f"provides.cli[{index}].output_schema")
-    mcp_tools = 0
-    for index, mcp in enumerate(provides.mcp):
-        if mcp.tool is not None:
-            mcp_tools += 1
-            add("mcp_tool", mcp.tool, mcp.schema_, f"provides.mcp[{index}].schema")
-        elif mcp.schema_ is not None:
-            schema_of(f"provides.mcp[{index}].schema", mcp.schema_)
-    for lib in provides.library:
-        add("library_export", lib.export, None, "")
-    for index, database in enumerate(provides.database):
-        add("db_schema", database.path, database.schema_, f"provides.database[{index}].schema")
+            continue
+        documents[ref] = (schema_hash(document), normalise(document))
     if issues:
         path = str(loaded.manifest_path)
         raise ManifestError(
@@ -158,6 +193,17 @@ def prepare(loaded: LoadedManifest) -> PreparedManifest:
                 "issues": [{"path": w, "message": m, "line": None} for w, m in issues],
             },
         )
+    specs = tuple(
+        ContractSpec(
+            item.contract_type,
+            item.name,
+            item.schema_ref,
+            *(documents[item.schema_ref] if item.schema_ref else (None, None)),
+        )
+        for item in declared_contracts(manifest)
+    )
+    provides = manifest.provides
+    mcp_tools = sum(1 for m in provides.mcp if m.tool)
     count = ProvidesCount(
         cli=len(provides.cli),
         mcp=mcp_tools,
@@ -165,7 +211,7 @@ def prepare(loaded: LoadedManifest) -> PreparedManifest:
         library=len(provides.library),
         database=len(provides.database),
     )
-    return PreparedManifest(loaded, tuple(specs), count)
+    return PreparedManifest(loaded, specs, count)
 
 
 def register_path(

@@ -181,13 +181,21 @@ def check_contract(tool: ToolRow, contract: ContractRow) -> ContractDrift:
     path = schema_file(tool, contract.schema_path)
     try:
         document = load_json_file(path)
-        current_hash, snapshot = schema_hash(document), normalise(document)
     except PaiDepsError as exc:
         status: DriftStatus = "missing" if exc.code == "file_not_found" else "error"
         message = f"schema file not found: {path}" if status == "missing" else exc.message
         return ContractDrift(contract, status, message, schema_file=str(path))
+    return compare_document(contract, document, str(path))
+
+
+def compare_document(contract: ContractRow, document: Any, shown: str) -> ContractDrift:
+    """Classify a contract's current schema document against its stored baseline.
+
+    Shared by `drift` (documents read from disk) and `ci check` (read from git's index).
+    """
+    current_hash = schema_hash(document)
     result = ContractDrift(
-        contract, "unchanged", "", str(path), current_hash=current_hash, snapshot=snapshot
+        contract, "unchanged", "", shown, current_hash=current_hash, snapshot=normalise(document)
     )
     if contract.schema_hash is None:
         result.status, result.message = "new", "no baseline yet (accept it with --update)"

@@ -81,5 +81,6 @@ def find_contract(conn: sqlite3.Connection, tool: ToolRow, ref: str) -> Contract
 
 def schema_file(tool: ToolRow, schema_path: str) -> Path:
     """Where a contract's schema lives: relative paths are against the tool's directory."""
-    path = Path(schema_path).expanduser()
-    return path if path.is_absolute() else Path(tool.path) / path
+    from pai_deps.registry import resolve_schema_path
+
+    return resolve_schema_path(Path(tool.path), schema_path)
