@@ -255,3 +255,14 @@ class RecentVerificationRow(Row):
     last_verified: str
     status: str | None
     level: str | None
+
+
+class EdgeListRow(Row):
+    """Every edge as (consumer, provider, edge type, optional), in one row."""
+
+    edges: list[tuple[str, str, DependencyType, bool]]
+
+    @field_validator("edges", mode="before")
+    @classmethod
+    def _parse_edges(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
