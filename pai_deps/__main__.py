@@ -1,5 +1,5 @@
 """`python -m pai_deps` runs the same CLI as the `pai-deps` console script."""
 
-from pai_deps.cli import app
+from pai_deps.cli import main
 
-app(prog_name="pai-deps")
+main()

@@ -119,3 +119,25 @@ def test_empty_db_option_is_misuse(cli: Cli) -> None:
     result = cli("list", db=Path(""))
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output
+
+
+def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
+    """The console script loads only the invoked command's module; the map must be complete."""
+    import typer.main
+
+    from pai_deps.cli import app
+    from pai_deps.cli.root import COMMAND_MODULES, modules_for
+
+    group = typer.main.get_command(app)
+    names = set(group.commands)  # type: ignore[attr-defined]
+    assert names == set(COMMAND_MODULES)
+    assert modules_for(["--json", "deps", "x", "-t"]) == ["query_cmd"]
+    assert modules_for(["--db", "x.db", "ci", "check"]) == ["ci_cmd"]
+    assert modules_for(["--help"]) is None and modules_for(["lsit"]) is None
+
+
+@pytest.mark.parametrize("command", ["ci", "hook", "speckit", "verify", "graph", "sync"])
+def test_console_entry_point_runs_each_group(command: str) -> None:
+    result = run_pai_deps(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage: pai-deps" in result.stdout

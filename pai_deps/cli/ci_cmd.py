@@ -27,11 +27,7 @@ ci_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
-    from pai_deps.cli import hook_cmd, speckit_cmd
-
     app.add_typer(ci_app)
-    hook_cmd.register(app)
-    speckit_cmd.register(app)
 
 
 # -- ci affected -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ class GlobalOptions:
     verbose: int = 0
     no_color: bool = False
     db: str | None = None
+    command: str | None = None  # the first argument that is not an option
 
 
 def hoist(args: Sequence[str]) -> tuple[list[str], GlobalOptions]:
@@ -45,6 +46,8 @@ def hoist(args: Sequence[str]) -> tuple[list[str], GlobalOptions]:
             front.append(arg)
             found.db = arg.partition("=")[2]
         else:
+            if found.command is None and not arg.startswith("-") and not rest:
+                found.command = arg
             rest.append(arg)
         index += 1
     return front + rest, found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -128,7 +128,7 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def root(
     ctx: typer.Context,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout.")
@@ -172,29 +172,47 @@ def main(
     )
 
 
-def _register_commands() -> None:
-    from pai_deps.cli import (
-        ci_cmd,
-        db_cmd,
-        ping_cmd,
-        query_cmd,
-        registry_cmd,
-        report_cmd,
-        setup_cmd,
-        verify_cmd,
-    )
-
-    for module in (
-        ping_cmd,
-        registry_cmd,
-        setup_cmd,
-        query_cmd,
-        report_cmd,
-        verify_cmd,
-        ci_cmd,
-        db_cmd,
-    ):
-        module.register(app)
+# Which module defines each top-level command. The console script imports only the one
+# it is about to run (building all of typer's commands costs tens of milliseconds).
+COMMAND_MODULES: dict[str, str] = {
+    "ping": "ping_cmd",
+    **dict.fromkeys(
+        ("register", "unregister", "list", "show", "schema", "cycles", "stubs"), "registry_cmd"
+    ),
+    **dict.fromkeys(("init", "discover", "sync"), "setup_cmd"),
+    **dict.fromkeys(
+        ("deps", "rdeps", "affected", "path", "allpaths", "chain-reliability", "blast-radius"),
+        "query_cmd",
+    ),
+    **dict.fromkeys(("debt", "health", "report", "graph"), "report_cmd"),
+    **dict.fromkeys(("verify", "drift", "verify-output", "verify-history"), "verify_cmd"),
+    "ci": "ci_cmd",
+    "hook": "hook_cmd",
+    "speckit": "speckit_cmd",
+    "db": "db_cmd",
+}
+_registered: set[str] = set()
 
 
-_register_commands()
+def register_commands(modules: Iterable[str] | None = None) -> None:
+    """Register the given command modules (all of them when None), each once, in order."""
+    import importlib
+
+    wanted = dict.fromkeys(COMMAND_MODULES.values()) if modules is None else modules
+    for name in wanted:
+        if name not in _registered:
+            _registered.add(name)
+            importlib.import_module(f"pai_deps.cli.{name}").register(app)
+
+
+def modules_for(args: Sequence[str]) -> list[str] | None:
+    """The one module `args` will run, or None (help, --version, a typo: load everything)."""
+    _, found = global_options.hoist(args)
+    module = COMMAND_MODULES.get(found.command or "")
+    return None if module is None else [module]
+
+
+def main() -> None:
+    """The `pai-deps` console script and `python -m pai_deps`."""
+    register_commands(modules_for(sys.argv[1:]))
+    app(prog_name="pai-deps")
