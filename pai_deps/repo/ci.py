@@ -9,4 +9,4 @@ from pai_deps.repo._base import many, queries
 
 
 def list_schema_locations(conn: Connection) -> list[SchemaLocationRow]:
-    return many(SchemaLocationRow, queries(__name__).list_schema_locations(conn))
+    return many(SchemaLocationRow, queries().list_schema_locations(conn))

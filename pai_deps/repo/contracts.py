@@ -11,15 +11,15 @@ from pai_deps.repo._base import many, one, queries
 
 
 def list_contracts_of(conn: Connection, *, tool_id: str) -> list[ContractRow]:
-    return many(ContractRow, queries(__name__).list_contracts_of(conn, tool_id=tool_id))
+    return many(ContractRow, queries().list_contracts_of(conn, tool_id=tool_id))
 
 
 def find_contracts(conn: Connection, *, tool_id: str, name: str) -> list[ContractRow]:
-    return many(ContractRow, queries(__name__).find_contracts(conn, tool_id=tool_id, name=name))
+    return many(ContractRow, queries().find_contracts(conn, tool_id=tool_id, name=name))
 
 
 def list_contracts(conn: Connection) -> list[ContractRow]:
-    return many(ContractRow, queries(__name__).list_contracts(conn))
+    return many(ContractRow, queries().list_contracts(conn))
 
 
 def upsert_contract(
@@ -34,7 +34,7 @@ def upsert_contract(
 ) -> ContractRow:
     row = one(
         ContractRow,
-        queries(__name__).upsert_contract(
+        queries().upsert_contract(
             conn,
             tool_id=tool_id,
             contract_type=contract_type,
@@ -50,21 +50,21 @@ def upsert_contract(
 
 def delete_contracts_except(conn: Connection, *, tool_id: str, keep_ids: Iterable[int]) -> int:
     return int(
-        queries(__name__).delete_contracts_except(
+        queries().delete_contracts_except(
             conn, tool_id=tool_id, keep_ids=json.dumps(list(keep_ids))
         )
     )
 
 
 def set_contract_status(conn: Connection, *, id: int, status: str, now: str) -> int:
-    return int(queries(__name__).set_contract_status(conn, id=id, status=status, now=now))
+    return int(queries().set_contract_status(conn, id=id, status=status, now=now))
 
 
 def set_contract_baseline(
     conn: Connection, *, id: int, schema_hash: str | None, schema_snapshot: str | None
 ) -> int:
     return int(
-        queries(__name__).set_contract_baseline(
+        queries().set_contract_baseline(
             conn, id=id, schema_hash=schema_hash, schema_snapshot=schema_snapshot
         )
     )

@@ -13,27 +13,23 @@ from pai_deps.repo._base import many, one, queries
 def upsert_cycle(conn: Connection, *, cycle: Sequence[str], now: str) -> CycleRow:
     row = one(
         CycleRow,
-        queries(__name__).upsert_cycle(
-            conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now
-        ),
+        queries().upsert_cycle(conn, cycle=json.dumps(list(cycle), ensure_ascii=False), now=now),
     )
     assert row is not None  # RETURNING always yields the row
     return row
 
 
 def list_cycles(conn: Connection, *, include_resolved: bool) -> list[CycleRow]:
-    return many(
-        CycleRow, queries(__name__).list_cycles(conn, include_resolved=int(include_resolved))
-    )
+    return many(CycleRow, queries().list_cycles(conn, include_resolved=int(include_resolved)))
 
 
 def list_cycles_with(conn: Connection, *, tool_id: str) -> list[CycleRow]:
-    return many(CycleRow, queries(__name__).list_cycles_with(conn, tool_id=tool_id))
+    return many(CycleRow, queries().list_cycles_with(conn, tool_id=tool_id))
 
 
 def get_cycle(conn: Connection, *, id: int) -> CycleRow | None:
-    return one(CycleRow, queries(__name__).get_cycle(conn, id=id))
+    return one(CycleRow, queries().get_cycle(conn, id=id))
 
 
 def resolve_cycle(conn: Connection, *, id: int) -> int:
-    return int(queries(__name__).resolve_cycle(conn, id=id))
+    return int(queries().resolve_cycle(conn, id=id))

@@ -21,7 +21,7 @@ def insert_dependency(
     now: str,
 ) -> int:
     return int(
-        queries(__name__).insert_dependency(
+        queries().insert_dependency(
             conn,
             consumer_id=consumer_id,
             provider_id=provider_id,
@@ -34,20 +34,20 @@ def insert_dependency(
 
 
 def delete_dependencies_of(conn: Connection, *, consumer_id: str) -> int:
-    return int(queries(__name__).delete_dependencies_of(conn, consumer_id=consumer_id))
+    return int(queries().delete_dependencies_of(conn, consumer_id=consumer_id))
 
 
 def list_dependencies_of(conn: Connection, *, tool_id: str) -> list[NeighbourRow]:
-    return many(NeighbourRow, queries(__name__).list_dependencies_of(conn, tool_id=tool_id))
+    return many(NeighbourRow, queries().list_dependencies_of(conn, tool_id=tool_id))
 
 
 def list_dependents_of(conn: Connection, *, tool_id: str) -> list[NeighbourRow]:
-    return many(NeighbourRow, queries(__name__).list_dependents_of(conn, tool_id=tool_id))
+    return many(NeighbourRow, queries().list_dependents_of(conn, tool_id=tool_id))
 
 
 def list_edges(conn: Connection) -> list[EdgeRow]:
-    return many(EdgeRow, queries(__name__).list_edges(conn))
+    return many(EdgeRow, queries().list_edges(conn))
 
 
 def list_edges_among(conn: Connection, *, ids: Iterable[str]) -> list[EdgeRow]:
-    return many(EdgeRow, queries(__name__).list_edges_among(conn, ids=json.dumps(list(ids))))
+    return many(EdgeRow, queries().list_edges_among(conn, ids=json.dumps(list(ids))))

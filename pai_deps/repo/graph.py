@@ -13,7 +13,7 @@ def transitive_dependencies(
 ) -> list[ReachRow]:
     return many(
         ReachRow,
-        queries(__name__).transitive_dependencies(conn, tool_id=tool_id, max_depth=max_depth),
+        queries().transitive_dependencies(conn, tool_id=tool_id, max_depth=max_depth),
     )
 
 
@@ -22,11 +22,11 @@ def transitive_dependents(
 ) -> list[ReachRow]:
     return many(
         ReachRow,
-        queries(__name__).transitive_dependents(conn, tool_id=tool_id, max_depth=max_depth),
+        queries().transitive_dependents(conn, tool_id=tool_id, max_depth=max_depth),
     )
 
 
 def edge_list(conn: Connection) -> EdgeListRow:
-    row = one(EdgeListRow, queries(__name__).edge_list(conn))
+    row = one(EdgeListRow, queries().edge_list(conn))
     assert row is not None  # an aggregate always yields one row
     return row

@@ -9,18 +9,18 @@ from pai_deps.repo._base import many, one, queries
 
 
 def table_exists(conn: Connection, *, name: str) -> bool:
-    return bool(queries(__name__).table_exists(conn, name=name))
+    return bool(queries().table_exists(conn, name=name))
 
 
 def object_count(conn: Connection) -> int:
-    return int(queries(__name__).object_count(conn))
+    return int(queries().object_count(conn))
 
 
 def applied_migrations(conn: Connection) -> list[MigrationRow]:
-    return many(MigrationRow, queries(__name__).applied_migrations(conn))
+    return many(MigrationRow, queries().applied_migrations(conn))
 
 
 def table_row_counts(conn: Connection) -> TableCountsRow:
-    row = one(TableCountsRow, queries(__name__).table_row_counts(conn))
+    row = one(TableCountsRow, queries().table_row_counts(conn))
     assert row is not None  # a SELECT of scalars always yields one row
     return row

@@ -28,7 +28,7 @@ def insert_run(
 ) -> VerificationRunRow:
     row = one(
         VerificationRunRow,
-        queries(__name__).insert_run(
+        queries().insert_run(
             conn,
             tool_id=tool_id,
             verified_at=verified_at,
@@ -51,10 +51,8 @@ def insert_run(
 
 
 def list_runs_of(conn: Connection, *, tool_id: str, limit: int) -> list[VerificationRunRow]:
-    return many(
-        VerificationRunRow, queries(__name__).list_runs_of(conn, tool_id=tool_id, limit=limit)
-    )
+    return many(VerificationRunRow, queries().list_runs_of(conn, tool_id=tool_id, limit=limit))
 
 
 def prune_runs(conn: Connection, *, tool_id: str, keep: int) -> int:
-    return int(queries(__name__).prune_runs(conn, tool_id=tool_id, keep=keep))
+    return int(queries().prune_runs(conn, tool_id=tool_id, keep=keep))

@@ -9,17 +9,17 @@ from pai_deps.repo._base import many, one, queries
 
 
 def get_tool(conn: Connection, *, id: str) -> ToolRow | None:
-    return one(ToolRow, queries(__name__).get_tool(conn, id=id))
+    return one(ToolRow, queries().get_tool(conn, id=id))
 
 
 def list_tools(conn: Connection) -> list[ToolRow]:
-    return many(ToolRow, queries(__name__).list_tools(conn))
+    return many(ToolRow, queries().list_tools(conn))
 
 
 def list_tool_summaries(
     conn: Connection, *, type: str | None, stub: bool | None
 ) -> list[ToolSummaryRow]:
-    return many(ToolSummaryRow, queries(__name__).list_tool_summaries(conn, type=type, stub=stub))
+    return many(ToolSummaryRow, queries().list_tool_summaries(conn, type=type, stub=stub))
 
 
 def upsert_tool(
@@ -39,7 +39,7 @@ def upsert_tool(
 ) -> ToolRow:
     row = one(
         ToolRow,
-        queries(__name__).upsert_tool(
+        queries().upsert_tool(
             conn,
             id=id,
             path=path,
@@ -60,24 +60,24 @@ def upsert_tool(
 
 def insert_stub(conn: Connection, *, id: str, type: str, now: str) -> int:
     """Returns 1 when a stub was created, 0 when the id already existed."""
-    return int(queries(__name__).insert_stub(conn, id=id, type=type, now=now))
+    return int(queries().insert_stub(conn, id=id, type=type, now=now))
 
 
 def demote_to_stub(conn: Connection, *, id: str, now: str) -> int:
-    return int(queries(__name__).demote_to_stub(conn, id=id, now=now))
+    return int(queries().demote_to_stub(conn, id=id, now=now))
 
 
 def delete_tool(conn: Connection, *, id: str) -> int:
-    return int(queries(__name__).delete_tool(conn, id=id))
+    return int(queries().delete_tool(conn, id=id))
 
 
 def delete_orphan_stubs(conn: Connection) -> list[ToolIdRow]:
-    return many(ToolIdRow, queries(__name__).delete_orphan_stubs(conn))
+    return many(ToolIdRow, queries().delete_orphan_stubs(conn))
 
 
 def mark_tool_verified(conn: Connection, *, id: str, now: str) -> int:
-    return int(queries(__name__).mark_tool_verified(conn, id=id, now=now))
+    return int(queries().mark_tool_verified(conn, id=id, now=now))
 
 
 def list_tool_locations(conn: Connection) -> list[ToolLocationRow]:
-    return many(ToolLocationRow, queries(__name__).list_tool_locations(conn))
+    return many(ToolLocationRow, queries().list_tool_locations(conn))

@@ -21,7 +21,7 @@ def insert_verification(
 ) -> VerificationRow:
     row = one(
         VerificationRow,
-        queries(__name__).insert_verification(
+        queries().insert_verification(
             conn,
             contract_id=contract_id,
             verified_at=verified_at,
@@ -39,12 +39,12 @@ def list_verifications_of(
 ) -> list[VerificationRow]:
     return many(
         VerificationRow,
-        queries(__name__).list_verifications_of(conn, contract_id=contract_id, limit=limit),
+        queries().list_verifications_of(conn, contract_id=contract_id, limit=limit),
     )
 
 
 def prune_verifications(conn: Connection, *, contract_id: int, keep: int) -> int:
-    return int(queries(__name__).prune_verifications(conn, contract_id=contract_id, keep=keep))
+    return int(queries().prune_verifications(conn, contract_id=contract_id, keep=keep))
 
 
 def record_verification(
@@ -59,7 +59,7 @@ def record_verification(
 ) -> TimedVerificationRow:
     row = one(
         TimedVerificationRow,
-        queries(__name__).record_verification(
+        queries().record_verification(
             conn,
             contract_id=contract_id,
             verified_at=verified_at,
@@ -78,5 +78,5 @@ def list_contract_history(
 ) -> list[TimedVerificationRow]:
     return many(
         TimedVerificationRow,
-        queries(__name__).list_contract_history(conn, contract_id=contract_id, limit=limit),
+        queries().list_contract_history(conn, contract_id=contract_id, limit=limit),
     )
