@@ -382,7 +382,7 @@ def check_mcp(
 
     if not tool.mcp_start:
         session.skipped = "no mcp_start in the manifest"
-        return every("skip", "skipped: the manifest has no mcp_start to start the server"), session
+        return every("skip", "no mcp_start in the manifest to start the server"), session
     cwd = Path(tool.path)
     if not cwd.is_dir():
         session.error = f"tool directory not found: {cwd}"
