@@ -47,9 +47,10 @@ def measure(
 
 def row(name: str, times: list[float], target: str) -> str:
     median = statistics.median(times)
-    unit = 1000.0
+    digits = 0 if median >= 0.01 else 3  # in-process figures are fractions of a millisecond
+    low, high = min(times) * 1000, max(times) * 1000
     return (
-        f"| {name} | {median * unit:.0f} ms | {min(times) * unit:.0f}–{max(times) * unit:.0f} ms "
+        f"| {name} | {median * 1000:.{digits}f} ms | {low:.{digits}f}–{high:.{digits}f} ms "
         f"| {len(times)} | {target} |"
     )
 

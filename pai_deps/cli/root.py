@@ -214,5 +214,9 @@ def modules_for(args: Sequence[str]) -> list[str] | None:
 
 def main() -> None:
     """The `pai-deps` console script and `python -m pai_deps`."""
-    register_commands(modules_for(sys.argv[1:]))
+    args = sys.argv[1:]
+    if args and args[0] == "--version":  # answered before typer builds any command
+        sys.stdout.write(f"pai-deps {__version__}\n")
+        return
+    register_commands(modules_for(args))
     app(prog_name="pai-deps")
