@@ -40,10 +40,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pai_deps.errors import UsageError
+from pai_deps.models import TOOL_TYPES, ToolType
 
-ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
-DependencyType = Literal["cli", "mcp", "library", "npm"]
-TOOL_TYPES: tuple[str, ...] = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
+# The dependency kinds source analysis can tell apart (a subset of the manifest's).
+DetectedType = Literal["cli", "mcp", "library", "npm"]
 
 MAX_SOURCE_FILES = 2000
 MAX_FILE_BYTES = 1_000_000
@@ -83,7 +83,7 @@ class DetectedDependency:
     """One `depends_on` entry the analysis proposes."""
 
     name: str
-    type: DependencyType
+    type: DetectedType
 
 
 @dataclass
@@ -126,7 +126,7 @@ class _Deps:
             return None
         return self._known.get(key)
 
-    def add(self, candidate: str, kind: DependencyType) -> None:
+    def add(self, candidate: str, kind: DetectedType) -> None:
         tool = self.match(candidate)
         if tool is not None and tool not in self.items:
             self.items[tool] = DetectedDependency(tool, kind)

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -55,6 +55,7 @@ from ruamel.yaml.scanner import Scanner
 from ruamel.yaml.tag import Tag
 
 from pai_deps.errors import ManifestError
+from pai_deps.models import DEPENDENCY_TYPES, TOOL_TYPES, DependencyType, ToolType
 
 __all__ = [
     "DEPENDENCY_TYPES",
@@ -87,11 +88,6 @@ _MAX_EXPANDED_NODES = 1_000_000
 _MAX_DEPTH = 100
 # Past this many problems the rest are summarised in one line.
 _MAX_ISSUES = 100
-
-ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
-DependencyType = Literal["cli", "mcp", "library", "database", "npm", "implicit"]
-TOOL_TYPES: tuple[str, ...] = get_args(ToolType)
-DEPENDENCY_TYPES: tuple[str, ...] = get_args(DependencyType)
 
 
 # --------------------------------------------------------------------------- the model

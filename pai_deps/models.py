@@ -8,7 +8,7 @@ TypeScript pai-deps keep working.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
@@ -19,8 +19,8 @@ ContractType = Literal["cli_output", "mcp_tool", "library_export", "db_schema"]
 ContractStatus = Literal["valid", "drift", "broken", "unknown"]
 VerificationStatus = Literal["pass", "fail", "drift"]
 
-TOOL_TYPES: tuple[str, ...] = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
-DEPENDENCY_TYPES: tuple[str, ...] = ("cli", "mcp", "library", "database", "npm", "implicit")
+TOOL_TYPES: tuple[str, ...] = get_args(ToolType)
+DEPENDENCY_TYPES: tuple[str, ...] = get_args(DependencyType)
 
 
 class Row(BaseModel):

@@ -27,19 +27,6 @@ OUT_SCHEMA: dict[str, Any] = {
 HELP_SCRIPT = '#!/bin/sh\necho "Usage: $(basename "$0") [options]"\nexit 0\n'
 
 
-@pytest.fixture(autouse=True)
-def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Isolate git from the user's configuration and from any enclosing repository/hook."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "PAI_DEPS_SKIP"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
-
-
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=30

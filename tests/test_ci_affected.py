@@ -11,7 +11,6 @@ from tests.ci_repo import commit_all, git, write
 from tests.conftest import Cli
 
 # Fixtures shared with the other ci/hook tests.
-git_env = ci_repo.git_env
 eco = ci_repo.eco
 
 

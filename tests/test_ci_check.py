@@ -14,7 +14,6 @@ from tests.conftest import Cli
 from tests.helpers import dep, write_tool
 
 # Fixtures shared with the other ci/hook tests.
-git_env = ci_repo.git_env
 eco = ci_repo.eco
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,40 +10,10 @@ import pytest
 
 from pai_deps import gitutil
 from pai_deps.gitutil import ChangedFile, GitError, NotAGitRepoError
+from tests.ci_repo import git, write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ODD_NAME = "dir with space/ünï cödé\nnewline.txt"
-
-
-@pytest.fixture(autouse=True)
-def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Isolate git from the user's configuration and from any enclosing repository/hook."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
-    monkeypatch.setenv("GIT_CONFIG_KEY_0", "init.defaultBranch")
-    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "main")
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30
-    )
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return result.stdout
-
-
-def write(root: Path, relative: str, content: str) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content, encoding="utf-8")
-    return path
 
 
 def new_repo(path: Path, *, branch: str = "main") -> Path:

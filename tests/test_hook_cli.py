@@ -15,7 +15,6 @@ from tests.ci_repo import OUT_SCHEMA, git, write, write_core
 from tests.conftest import Cli
 
 # Fixtures shared with the other ci/hook tests.
-git_env = ci_repo.git_env
 eco = ci_repo.eco
 
 FOREIGN = "#!/bin/sh\n# someone else's hook\nexit 0\n"

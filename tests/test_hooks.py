@@ -15,34 +15,11 @@ from ruamel.yaml import YAML
 from pai_deps import hooks
 from pai_deps.errors import PaiDepsError
 from pai_deps.gitutil import NotAGitRepoError
+from tests.ci_repo import git
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 FOREIGN = "#!/bin/sh\n# someone else's hook\nexit 0\n"
-
-
-@pytest.fixture(autouse=True)
-def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Isolate git from the user's configuration and from any enclosing repository/hook."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "PAI_DEPS_SKIP"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
-    monkeypatch.setenv("GIT_CONFIG_KEY_0", "init.defaultBranch")
-    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "main")
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
-
-
-def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=30
-    )
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return result.stdout
 
 
 @pytest.fixture

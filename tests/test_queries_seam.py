@@ -157,7 +157,7 @@ SAMPLE = {
     "limit": 10,
     "keep": 5,
     "keep_ids": "[]",
-    "ids": "[\"seed-a\"]",
+    "ids": '["seed-a"]',
     "schema_snapshot": None,
     "uri": "res://x",
     "min_debt": 0,

@@ -97,7 +97,9 @@ def test_discover_lists_sorted_manifests_with_parsed_names(tmp_path: Path, cli: 
     write_tool(tmp_path, "hidden-by-gitignore", folder="ignored")
     document = cli("--json", "discover", str(tmp_path)).json()
     assert [(Path(m["path"]).parent.name, m["name"]) for m in document["manifests"]] == [
-        ("a", "alpha"), ("b", "zeta"), ("c", "quoted")
+        ("a", "alpha"),
+        ("b", "zeta"),
+        ("c", "quoted"),
     ]
     everything = cli("--json", "discover", str(tmp_path), "--no-gitignore").json()
     assert everything["count"] == 4

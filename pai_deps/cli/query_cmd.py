@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pai_deps.cli.registry_cmd import validate_type
+from pai_deps.cli.options import validate_type
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import UsageError
 from pai_deps.output import plural

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import get_state
 from pai_deps.output import plural
 
 if TYPE_CHECKING:
     from pai_deps.registry import RegisterResult, ToolDetails
-
-TOOL_TYPES = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
 
 
 def register(app: typer.Typer) -> None:
@@ -26,24 +25,6 @@ def register(app: typer.Typer) -> None:
     app.command("schema")(manifest_schema)
     app.add_typer(cycles_app)
     app.add_typer(stubs_app)
-
-
-def validate_type(value: str | None) -> str | None:
-    if value is not None and value not in TOOL_TYPES:
-        raise typer.BadParameter(f"must be one of {', '.join(TOOL_TYPES)} (got '{value}')")
-    return value
-
-
-TypeFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--type",
-        "-t",
-        metavar="TYPE",
-        callback=validate_type,
-        help="Only tools of this type: cli, mcp, library, workflow, hook, cli+mcp.",
-    ),
-]
 
 
 # -- register ------------------------------------------------------------------------------

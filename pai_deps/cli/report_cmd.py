@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pai_deps.cli.registry_cmd import validate_type
+from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
 from pai_deps.output import plural
@@ -41,17 +41,6 @@ def register(app: typer.Typer) -> None:
     app.command("graph")(graph)
 
 
-TypeFilter = Annotated[
-    str | None,
-    typer.Option(
-        "--type",
-        "-t",
-        metavar="TYPE",
-        callback=validate_type,
-        help="Only tools of this type: cli, mcp, library, workflow, hook, cli+mcp.",
-        show_default=False,
-    ),
-]
 Output = Annotated[
     Path | None,
     typer.Option(

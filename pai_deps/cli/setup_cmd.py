@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
+from pai_deps.cli.options import validate_type
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError
 from pai_deps.output import plural
 
-TOOL_TYPES = ("cli", "mcp", "library", "workflow", "hook", "cli+mcp")
 LIST_CHANGES_UP_TO = 25  # longer lists only with -v (or in --json)
 
 Roots = Annotated[
@@ -56,12 +56,6 @@ def _roots(given: list[Path] | None) -> list[Path]:
 # -- init ------------------------------------------------------------------------------------
 
 
-def _check_type(value: str | None) -> str | None:
-    if value is not None and value not in TOOL_TYPES:
-        raise typer.BadParameter(f"must be one of {', '.join(TOOL_TYPES)} (got '{value}')")
-    return value
-
-
 def init(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The tool's directory.")] = Path("."),
@@ -73,7 +67,7 @@ def init(
         typer.Option(
             "--type",
             metavar="TYPE",
-            callback=_check_type,
+            callback=validate_type,
             help="cli, mcp, library, workflow, hook or cli+mcp [default: detected].",
         ),
     ] = None,
