@@ -18,6 +18,7 @@ from pai_deps.analysis import (
     Health,
 )
 from pai_deps.models import CycleRow, GraphNodeRow, RecentVerificationRow, TypeSummaryRow
+from pai_deps.output import plural
 from pai_deps.render.mermaid import render_mermaid
 
 # GitHub refuses to render Mermaid diagrams beyond about 500 edges; far below that a
@@ -67,7 +68,10 @@ def render_report(data: ReportData) -> str:
         *_table(
             ["Metric", "Value"],
             [
-                ["Tools", f"{c.tools}" + (f" (+{data.stubs} stubs)" if data.stubs else "")],
+                [
+                    "Tools",
+                    f"{c.tools}" + (f" (+{plural(data.stubs, 'stub')})" if data.stubs else ""),
+                ],
                 ["Dependencies", str(c.dependencies)],
                 ["Total debt", str(c.total_debt)],
                 ["Average reliability", f"{h.avg_reliability * 100:.1f}%"],
