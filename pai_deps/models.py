@@ -138,12 +138,15 @@ class ResourceRow(Row):
 
 
 class VerificationRow(Row):
+    """One check of one contract; `duration_ms` is NULL for rows written before 0003."""
+
     id: int
     contract_id: int
     verified_at: str
     status: VerificationStatus
     details: Any
     git_commit: str | None
+    duration_ms: int | None
 
     @field_validator("details", mode="before")
     @classmethod
@@ -174,12 +177,6 @@ class TableCountsRow(Row):
     contracts: int
     verifications: int
     circular_deps: int
-
-
-class TimedVerificationRow(VerificationRow):
-    """A contract check with how long it took (NULL for rows written before 0003)."""
-
-    duration_ms: int | None
 
 
 RunLevel = Literal["quick", "default", "strict"]

@@ -118,13 +118,14 @@ def test_deleting_a_tool_cascades_to_edges_contracts_and_history(
             schema_hash=None,
             schema_snapshot=None,
         )
-        verifications.insert_verification(
+        verifications.record_verification(
             conn,
             contract_id=contract.id,
             verified_at=NOW,
             status="pass",
             details={"ok": 1},
             git_commit=None,
+            duration_ms=5,
         )
     assert dependencies.list_dependents_of(conn, tool_id="b")[0].id == "a"
     with db.transaction(conn):

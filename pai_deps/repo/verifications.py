@@ -6,41 +6,8 @@ import json
 from sqlite3 import Connection
 from typing import Any
 
-from pai_deps.models import TimedVerificationRow, VerificationRow
+from pai_deps.models import VerificationRow
 from pai_deps.repo._base import many, one, queries
-
-
-def insert_verification(
-    conn: Connection,
-    *,
-    contract_id: int,
-    verified_at: str,
-    status: str,
-    details: Any,
-    git_commit: str | None,
-) -> VerificationRow:
-    row = one(
-        VerificationRow,
-        queries().insert_verification(
-            conn,
-            contract_id=contract_id,
-            verified_at=verified_at,
-            status=status,
-            details=None if details is None else json.dumps(details, ensure_ascii=False),
-            git_commit=git_commit,
-        ),
-    )
-    assert row is not None  # RETURNING always yields the row
-    return row
-
-
-def list_verifications_of(
-    conn: Connection, *, contract_id: int, limit: int
-) -> list[VerificationRow]:
-    return many(
-        VerificationRow,
-        queries().list_verifications_of(conn, contract_id=contract_id, limit=limit),
-    )
 
 
 def prune_verifications(conn: Connection, *, contract_id: int, keep: int) -> int:
@@ -56,9 +23,9 @@ def record_verification(
     details: Any,
     git_commit: str | None,
     duration_ms: int | None,
-) -> TimedVerificationRow:
+) -> VerificationRow:
     row = one(
-        TimedVerificationRow,
+        VerificationRow,
         queries().record_verification(
             conn,
             contract_id=contract_id,
@@ -75,8 +42,8 @@ def record_verification(
 
 def list_contract_history(
     conn: Connection, *, contract_id: int, limit: int
-) -> list[TimedVerificationRow]:
+) -> list[VerificationRow]:
     return many(
-        TimedVerificationRow,
+        VerificationRow,
         queries().list_contract_history(conn, contract_id=contract_id, limit=limit),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pai_deps.models import ContractRow, TimedVerificationRow, ToolRow, VerificationRunRow
+from pai_deps.models import ContractRow, ToolRow, VerificationRow, VerificationRunRow
 from pai_deps.registry import require_tool
 from pai_deps.repo import runs, verifications
 from pai_deps.verify.selection import find_contract
@@ -28,7 +28,7 @@ class ToolHistory:
 class ContractHistory:
     tool: ToolRow
     contract: ContractRow
-    checks: list[TimedVerificationRow]
+    checks: list[VerificationRow]
 
 
 def tool_history(conn: sqlite3.Connection, tool_id: str, *, limit: int) -> ToolHistory:
@@ -82,7 +82,7 @@ def run_json(row: VerificationRunRow) -> dict[str, Any]:
     }
 
 
-def check_json(row: TimedVerificationRow) -> dict[str, Any]:
+def check_json(row: VerificationRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "verifiedAt": row.verified_at,
