@@ -205,8 +205,12 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _pragma(conn: sqlite3.Connection, path: Path, statement: str) -> None:
     try:
         conn.execute(statement)
-    except sqlite3.Error as exc:
+    except sqlite3.OperationalError as exc:
         raise DatabaseError(f"Cannot use database {path}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:  # not a lock or I/O problem: the file itself is bad
+        raise DatabaseError(
+            f"Database {path} is unreadable or corrupt: {exc}", code="corrupt_database"
+        ) from exc
 
 
 def _inspect(conn: sqlite3.Connection, path: Path) -> list[str]:
