@@ -65,6 +65,11 @@ class Printer:
         if self.verbose and not self.quiet:
             sys.stderr.write(f"[debug] {text}\n")
 
+    def problem(self, text: str) -> None:
+        """A line about something that went wrong, kept under --quiet (stderr)."""
+        if not self.json_mode:
+            sys.stderr.write(text + "\n")
+
     def error(self, message: str, lines: Sequence[str] = ()) -> None:
         sys.stderr.write(f"Error: {message}\n")
         for line in lines:

@@ -3,7 +3,6 @@ the registry."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -479,4 +478,4 @@ def manifest_schema(ctx: typer.Context) -> None:
     if state.json:
         state.printer.json({"success": True, "schema": manifest_json_schema()})
     else:
-        sys.stdout.write(manifest_json_schema_text())
+        state.printer.answer(manifest_json_schema_text().rstrip("\n"))

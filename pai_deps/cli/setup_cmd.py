@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -297,12 +296,12 @@ def sync_cmd(
     for cycle in result.cycles:
         p.warn(f"Circular dependency detected: {' -> '.join([*cycle, cycle[0]])}")
     if errors:
-        sys.stderr.write("\nErrors:\n")
+        p.problem("\nErrors:")
         for item in result.items:
             if item.status == "error":
-                sys.stderr.write(f"  {item.path}: {item.error}\n")
+                p.problem(f"  {item.path}: {item.error}")
                 for line in item.error_lines:
-                    sys.stderr.write(f"    {line}\n")
+                    p.problem(f"    {line}")
     changed = [i for i in result.items if i.status in ("new", "updated", "pruned")]
     if changed and (len(changed) <= LIST_CHANGES_UP_TO or p.verbose):
         p.info("")

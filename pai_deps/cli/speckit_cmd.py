@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -35,7 +34,7 @@ def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
     if state.json:
         state.printer.json({"success": True, **found.to_json()})
     else:
-        sys.stdout.write(speckit.context_markdown(found))
+        state.printer.answer(speckit.context_markdown(found).rstrip("\n"))
 
 
 @speckit_app.command("failures")
@@ -51,4 +50,4 @@ def speckit_failures(ctx: typer.Context, tool: ToolArgument) -> None:
             {"success": True, "tool": row.id, "failureModes": [m.to_json() for m in modes]}
         )
     else:
-        sys.stdout.write(speckit.failures_markdown(row, modes))
+        state.printer.answer(speckit.failures_markdown(row, modes).rstrip("\n"))
