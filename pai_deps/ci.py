@@ -1058,13 +1058,34 @@ def _apply_fixes(
     loaded: list[ToolInChange],
     findings: list[ContractDrift],
     report: CheckReport,
+    reader: ChangeReader,
 ) -> None:
-    """Re-register changed manifests (from disk), unregister deleted ones nobody depends
-    on, and accept compatible drift as the new baseline."""
+    """Re-register changed manifests, unregister deleted ones nobody depends on, and accept
+    compatible drift as the new baseline.
+
+    Only what was checked and passed is written: a tool with a failing check is left alone,
+    and so is one whose manifest on disk differs from the version checked (the index).
+    """
     from pai_deps.db import transaction
     from pai_deps.registry import register_path, unregister
 
+    failing = {
+        issue.tool for check in report.checks for issue in check.issues if issue.level == "error"
+    }
     for tool in loaded:
+        if tool.id in failing:
+            report.fix_errors.append(f"{tool.id}: not fixed, its checks failed")
+            continue
+        if (
+            not tool.deleted
+            and tool.manifest_path.is_file()
+            and reader.read(tool.manifest_path) != tool.manifest_path.read_bytes()
+        ):
+            report.fix_errors.append(
+                f"{tool.id}: not re-registered, the manifest on disk differs from the "
+                f"{reader.label} that was checked (stage it, or run without --staged)"
+            )
+            continue
         try:
             if tool.deleted:
                 if tool.registered is not None and not tool.manifest_path.exists():
@@ -1081,7 +1102,9 @@ def _apply_fixes(
     accepted = [
         f
         for f in findings
-        if f.acceptable and (f.status == "equivalent" or f.severity in ("compatible", "cosmetic"))
+        if f.acceptable
+        and f.contract.tool_id not in failing
+        and (f.status == "equivalent" or f.severity in ("compatible", "cosmetic"))
     ]
     with transaction(conn):
         for finding in accepted:
@@ -1157,5 +1180,5 @@ def run_checks(
         check_stubs(conn, loaded, reach),
     ]
     if fix:
-        _apply_fixes(conn, loaded, findings, report)
+        _apply_fixes(conn, loaded, findings, report, reader)
     return report

@@ -165,3 +165,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     if plural_form is None:
         plural_form = singular[:-1] + "ies" if singular.endswith("y") else singular + "s"
     return f"{count} {plural_form}"
+
+
+def depend_on_it(dependents: Sequence[str]) -> str:
+    """`1 tool depends on it (a)`, `2 tools depend on it (a, b)`."""
+    verb = "depends" if len(dependents) == 1 else "depend"
+    return f"{plural(len(dependents), 'tool')} {verb} on it ({', '.join(dependents)})"

@@ -24,6 +24,7 @@ from pai_deps.models import (
     ResourceRow,
     ToolRow,
 )
+from pai_deps.output import depend_on_it
 from pai_deps.repo import contracts, cycles, dependencies, resources, tools
 from pai_deps.timeutil import now_iso
 
@@ -167,30 +168,45 @@ def resolve_schema_path(tool_dir: Path, ref: str) -> Path:
     return path if path.is_absolute() else tool_dir / path
 
 
+def _line_of(manifest_path: Path, ref: str) -> int | None:
+    """The 1-based line of the manifest that names a schema file (for error messages)."""
+    try:
+        lines = manifest_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if ref in line), None)
+
+
 def prepare(loaded: LoadedManifest) -> PreparedManifest:
     """Read and hash every schema file the manifest names; any problem is a manifest error."""
     from pai_deps.schemas import load_json_file, normalise, schema_hash
 
     manifest = loaded.manifest
     documents: dict[str, tuple[str, str]] = {}
-    issues: list[tuple[str, str]] = []
+    issues: list[tuple[str, str, str]] = []
     for location, ref in schema_refs(manifest):
         if ref in documents:
             continue
         try:
             document = load_json_file(resolve_schema_path(loaded.tool_dir, ref))
         except PaiDepsError as exc:
-            issues.append((location, exc.message))
+            issues.append((location, ref, exc.message))
             continue
         documents[ref] = (schema_hash(document), normalise(document))
     if issues:
         path = str(loaded.manifest_path)
+        located = [
+            (where, _line_of(loaded.manifest_path, ref), message) for where, ref, message in issues
+        ]
         raise ManifestError(
             f"Invalid manifest at {path}:",
-            lines=[f"{where}: {message}" for where, message in issues],
+            lines=[
+                f"{where}{f' (line {line})' if line else ''}: {message}"
+                for where, line, message in located
+            ],
             details={
                 "file": path,
-                "issues": [{"path": w, "message": m, "line": None} for w, m in issues],
+                "issues": [{"path": w, "message": m, "line": n} for w, n, m in located],
             },
         )
     specs = tuple(
@@ -225,6 +241,25 @@ def register_path(
         return write_registration(conn, prepared, force=force)
 
 
+def name_collision(existing: ToolRow | None, prepared: PreparedManifest) -> PaiDepsError | None:
+    """The error for registering a name that another directory already holds, if any."""
+    loaded = prepared.loaded
+    if existing is None or existing.stub or existing.path == str(loaded.tool_dir):
+        return None
+    return PaiDepsError(
+        f"Tool '{existing.id}' is already registered from "
+        f"{existing.manifest_path or existing.path}; refusing to register "
+        f"{loaded.manifest_path} under the same name "
+        "(rename one of them, or use --force to move the registration)",
+        code="name_collision",
+        details={
+            "tool": existing.id,
+            "registeredFrom": existing.manifest_path or existing.path,
+            "attemptedFrom": str(loaded.manifest_path),
+        },
+    )
+
+
 def write_registration(
     conn: sqlite3.Connection,
     prepared: PreparedManifest,
@@ -242,19 +277,9 @@ def write_registration(
     loaded = prepared.loaded
     tool_dir = str(loaded.tool_dir)
     existing = tools.get_tool(conn, id=manifest.name)
-    if existing is not None and not existing.stub and existing.path != tool_dir and not force:
-        raise PaiDepsError(
-            f"Tool '{manifest.name}' is already registered from "
-            f"{existing.manifest_path or existing.path}; refusing to register "
-            f"{loaded.manifest_path} under the same name "
-            "(rename one of them, or use --force to move the registration)",
-            code="name_collision",
-            details={
-                "tool": manifest.name,
-                "registeredFrom": existing.manifest_path or existing.path,
-                "attemptedFrom": str(loaded.manifest_path),
-            },
-        )
+    collision = name_collision(existing, prepared)
+    if collision is not None and not force:
+        raise collision
     warnings = list(loaded.warnings)
     if existing is not None and not existing.stub and existing.path != tool_dir:
         warnings.append(f"Moved '{manifest.name}' from {existing.path} to {tool_dir}")
@@ -272,6 +297,9 @@ def write_registration(
         mcp_start=manifest.mcp_start,
         now=now,
     )
+    for renamed in tools.list_tools_registered_from(conn, manifest_path=str(loaded.manifest_path)):
+        if renamed.id != manifest.name:
+            warnings.append(_renamed(remove_tool(conn, require_tool(conn, renamed.id)), manifest))
     dependencies.delete_dependencies_of(conn, consumer_id=manifest.name)
     stubs_created: list[str] = []
     for dep in manifest.depends_on:
@@ -321,6 +349,16 @@ def write_registration(
         cycles=found_cycles,
         warnings=warnings,
     )
+
+
+def _renamed(removed: UnregisterResult, manifest: Manifest) -> str:
+    """The warning for a manifest whose `name` changed since it was registered."""
+    if removed.dependents:
+        return (
+            f"'{removed.tool}' was renamed to '{manifest.name}'; '{removed.tool}' stays as a "
+            f"stub because {', '.join(removed.dependents)} still depend on it"
+        )
+    return f"'{removed.tool}' was renamed to '{manifest.name}'; '{removed.tool}' was removed"
 
 
 # -- cycles -------------------------------------------------------------------------------
@@ -407,14 +445,16 @@ def record_all_cycles(
 @dataclass
 class UnregisterResult:
     tool: str
-    action: str  # "unregistered" | "stubbed"
+    action: str  # "unregistered" | "stubbed" (it stays as a stub for its dependents)
     dependents: list[str]
     resolved_cycles: list[list[str]]
+    was_stub: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "action": self.action,
             "tool": self.tool,
+            "wasStub": self.was_stub,
             "affectedDependents": self.dependents,
             "resolvedCycles": self.resolved_cycles,
         }
@@ -427,9 +467,8 @@ def unregister(conn: sqlite3.Connection, tool_id: str, *, force: bool) -> Unregi
         dependents = [row.id for row in dependencies.list_dependents_of(conn, tool_id=tool_id)]
         if dependents and not force:
             raise PaiDepsError(
-                f"Cannot unregister '{tool_id}': {len(dependents)} "
-                f"tool{'s' if len(dependents) != 1 else ''} depend on it "
-                f"({', '.join(dependents)}); use --force to turn it into a stub instead",
+                f"Cannot unregister '{tool_id}': {depend_on_it(dependents)}; "
+                "use --force to turn it into a stub instead",
                 code="has_dependents",
                 details={
                     "tool": tool_id,
@@ -452,7 +491,7 @@ def remove_tool(conn: sqlite3.Connection, tool: ToolRow) -> UnregisterResult:
         contracts.delete_contracts_except(conn, tool_id=tool.id, keep_ids=[])
         resources.delete_resources_of(conn, tool_id=tool.id)
         tools.demote_to_stub(conn, id=tool.id, now=now_iso())
-        action = "unregistered" if tool.stub else "stubbed"
+        action = "stubbed"
     else:
         tools.delete_tool(conn, id=tool.id)
         action = "unregistered"
@@ -462,6 +501,7 @@ def remove_tool(conn: sqlite3.Connection, tool: ToolRow) -> UnregisterResult:
         action=action,
         dependents=dependents,
         resolved_cycles=[row.cycle for row in resolved],
+        was_stub=tool.stub,
     )
 
 

@@ -22,6 +22,7 @@ from pai_deps.manifest import load_manifest
 from pai_deps.output import Progress
 from pai_deps.registry import (
     PreparedManifest,
+    name_collision,
     prepare,
     record_all_cycles,
     stub_warning,
@@ -123,7 +124,13 @@ def sync(
         existing = registered.get(str(entry.path))
         digest = file_hash(entry.path)
         if existing is not None and digest is not None and digest == existing.manifest_hash:
-            items.append(SyncItem(entry.path, existing.id, "unchanged"))
+            error = _strict_error(entry.path) if strict else None
+            if error is not None:  # unchanged, but --strict now refuses its unknown keys
+                items.append(
+                    SyncItem(entry.path, existing.id, "error", error.message, list(error.lines))
+                )
+            else:
+                items.append(SyncItem(entry.path, existing.id, "unchanged"))
             progress.advance()
             continue
         try:
@@ -147,7 +154,11 @@ def sync(
     if dry_run:
         for item, prepared in pending:
             current = tools.get_tool(conn, id=prepared.manifest.name)
-            item.status = "updated" if current is not None and not current.stub else "new"
+            collision = name_collision(current, prepared)
+            if collision is not None:  # what the real sync would refuse
+                item.status, item.error = "error", collision.message
+            else:
+                item.status = "updated" if current is not None and not current.stub else "new"
         if prune:
             items.extend(_prunable(conn, found.roots, found.manifests))
     else:
@@ -188,6 +199,14 @@ def sync(
         dry_run=dry_run,
         warnings=list(found.warnings),
     )
+
+
+def _strict_error(path: Path) -> PaiDepsError | None:
+    try:
+        load_manifest(path, strict=True)
+    except PaiDepsError as exc:
+        return exc
+    return None
 
 
 def _mark_duplicate_names(

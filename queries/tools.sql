@@ -83,3 +83,10 @@ SELECT id, path, manifest_path
 FROM tools
 WHERE stub = 0
 ORDER BY id;
+
+-- name: list_tools_registered_from(manifest_path)
+-- Real tools registered from this manifest file (more than one means it was renamed).
+SELECT id
+FROM tools
+WHERE manifest_path = :manifest_path AND stub = 0
+ORDER BY id;

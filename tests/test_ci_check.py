@@ -237,3 +237,28 @@ def test_outside_a_repository_exit_2(
     result = cli("ci", "check", "--staged")
     assert result.exit_code == 2
     assert "Not in a git repository" in result.stderr
+
+
+def test_an_unusable_registry_is_exit_2_so_the_hook_does_not_block(
+    eco: Path, cli: Cli, tmp_path: Path
+) -> None:
+    write(eco, "libs/core/src/core.py", "VALUE = 4\n")
+    git(eco, "add", "-A")
+    broken = tmp_path / "not-a-registry.db"
+    broken.write_text("hello\n")
+    result = cli("ci", "check", "--staged", "--quick", db=broken)
+    assert result.exit_code == 2
+    assert "not a SQLite database" in result.stderr
+
+
+def test_fix_writes_only_what_was_checked(eco: Path, cli: Cli) -> None:
+    write_core(eco, description="STAGED")
+    git(eco, "add", "-A")
+    write_core(eco, description="WORKTREE", depends_on=[dep("ghosttool")])  # not staged
+    code, doc = staged_check(cli, "--fix")
+    assert code == 0
+    assert not any(line.endswith(" core") for line in doc["fixed"])
+    assert any("differs from the index" in line for line in doc["fixErrors"])
+    shown = cli("--json", "show", "core").json()
+    assert shown["tool"]["description"] != "WORKTREE"
+    assert cli("--json", "show", "ghosttool").json()["success"] is False

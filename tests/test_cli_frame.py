@@ -141,3 +141,10 @@ def test_console_entry_point_runs_each_group(command: str) -> None:
     result = run_pai_deps(command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage: pai-deps" in result.stdout
+
+
+def test_a_group_without_its_subcommand_is_a_one_line_json_error(cli: Cli) -> None:
+    result = cli("--json", "ci")
+    assert result.exit_code == 2
+    envelope = result.json()
+    assert envelope["code"] == "usage" and "\n" not in envelope["error"]

@@ -493,3 +493,52 @@ def test_twenty_concurrent_registers_all_land(tmp_path: Path, db_path: Path) -> 
         assert cycles.list_cycles(conn, include_resolved=True) == []
     finally:
         conn.close()
+
+
+def test_renaming_a_tool_in_its_manifest_replaces_the_old_name(tmp_path: Path, cli: Cli) -> None:
+    tool_dir = write_tool(tmp_path, "alpha", folder="t")
+    cli("register", str(write_tool(tmp_path, "user", depends_on=[dep("keep")])))
+    cli("register", str(tool_dir))
+    write_tool(tmp_path, "beta", folder="t")
+    result = cli("register", str(tool_dir))
+    assert result.exit_code == 0
+    assert "'alpha' was renamed to 'beta'; 'alpha' was removed" in result.stderr
+    assert [t["id"] for t in cli("--json", "list", "--no-stubs").json()["tools"]] == [
+        "beta",
+        "user",
+    ]
+
+
+def test_renamed_tool_with_dependents_stays_as_a_stub(tmp_path: Path, cli: Cli) -> None:
+    tool_dir = write_tool(tmp_path, "alpha", folder="t")
+    cli("register", str(tool_dir))
+    cli("register", str(write_tool(tmp_path, "user", depends_on=[dep("alpha")])))
+    write_tool(tmp_path, "beta", folder="t")
+    document = cli("--json", "register", str(tool_dir)).json()
+    assert any("'alpha' stays as a stub because user" in w for w in document["warnings"])
+    assert cli("--json", "show", "alpha").json()["tool"]["stub"] is True
+
+
+def test_force_unregister_of_a_depended_on_stub_says_it_stays(tmp_path: Path, cli: Cli) -> None:
+    cli("register", str(write_tool(tmp_path, "app", depends_on=[dep("ghost")])))
+    result = cli("unregister", "--force", "ghost")
+    assert result.exit_code == 0
+    assert "'ghost' is a stub and stays one: still 1 tool depends on it (app)" in result.stdout
+    document = cli("--json", "unregister", "--force", "ghost").json()
+    assert (document["action"], document["wasStub"]) == ("stubbed", True)
+    assert [t["id"] for t in cli("--json", "list", "--stubs").json()["tools"]] == ["ghost"]
+
+
+def test_schema_file_errors_name_their_line(tmp_path: Path, cli: Cli) -> None:
+    tool_dir = write_tool(
+        tmp_path, "s", provides={"cli": [{"command": "s", "output_schema": "gone.json"}]}
+    )
+    line = next(
+        n
+        for n, text in enumerate((tool_dir / "pai-manifest.yaml").read_text().splitlines(), 1)
+        if "gone.json" in text
+    )
+    result = cli("register", str(tool_dir))
+    assert f"provides.cli[0].output_schema (line {line}): " in result.stderr
+    issue = cli("--json", "register", str(tool_dir)).json()["issues"][0]
+    assert issue["line"] == line

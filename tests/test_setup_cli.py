@@ -231,3 +231,20 @@ def test_readme_example_ecosystem_syncs_cleanly(cli: Cli) -> None:
     assert len(document["cycles"]) == 1
     stubs = [t["id"] for t in cli("--json", "list", "--stubs").json()["tools"]]
     assert len(stubs) == 1
+
+
+def test_sync_strict_rechecks_unchanged_manifests(tmp_path: Path, cli: Cli) -> None:
+    write_tool(tmp_path, "x", colour="red")
+    assert cli("sync", str(tmp_path)).exit_code == 0
+    strict = cli("--json", "sync", str(tmp_path), "--strict").json()
+    assert strict["success"] is False and strict["errors"] == 1
+    assert cli("--json", "sync", str(tmp_path)).json()["unchanged"] == 1
+
+
+def test_sync_dry_run_predicts_a_name_collision(tmp_path: Path, cli: Cli) -> None:
+    cli("register", str(write_tool(tmp_path, "s1", folder="m/s1b")))
+    write_tool(tmp_path, "s1", folder="m/s1")
+    preview = cli("--json", "sync", str(tmp_path / "m" / "s1"), "--dry-run").json()
+    real = cli("--json", "sync", str(tmp_path / "m" / "s1")).json()
+    assert [r["status"] for r in preview["results"]] == [r["status"] for r in real["results"]]
+    assert real["errors"] == 1 and "already registered" in real["results"][0]["error"]

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pai_deps.cli.state import fail, get_state
-from pai_deps.errors import UsageError
+from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
 from pai_deps.output import plural
 
 if TYPE_CHECKING:
@@ -224,14 +225,29 @@ def ci_check(
 ) -> None:
     """Check the contracts a change touches: manifests, drift, CLI, MCP, cycles, stubs.
 
-    Exit 0 when every check passes (warnings allowed), 1 when one fails, 2 on misuse or
-    outside a git repository.
+    Exit 0 when every check passes (warnings allowed), 1 when one fails, 2 on misuse,
+    outside a git repository, or when the checks could not run at all (an unusable
+    registry, an internal error): the pre-commit hook blocks a commit only on 1.
     """
     from pai_deps.ci import run_checks
 
     state = get_state(ctx)
-    with state.registry() as conn:
-        report = run_checks(conn, Path.cwd(), staged=staged, quick=quick, fix=fix, timeout=timeout)
+    try:
+        with state.registry() as conn:
+            report = run_checks(
+                conn, Path.cwd(), staged=staged, quick=quick, fix=fix, timeout=timeout
+            )
+    except PaiDepsError as exc:
+        exc.exit_code = 2
+        raise
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"checks could not run: {exc}", exit_code=2) from exc
+    except Exception as exc:
+        raise PaiDepsError(
+            f"checks could not run: internal error ({type(exc).__name__}: {exc})",
+            code="internal_error",
+            exit_code=2,
+        ) from exc
     if state.json:
         state.printer.json({"success": report.passed, **report.to_json()})
     else:

@@ -382,7 +382,15 @@ def path(
     if found is None:
         message = f"No dependency path from '{source}' to '{target}'"
         if state.json:
-            p.json({"success": False, "from": source, "to": target, "error": message})
+            p.json(
+                {
+                    "success": False,
+                    "from": source,
+                    "to": target,
+                    "error": message,
+                    "code": "no_path",
+                }
+            )
         else:
             p.answer(message + ".")
         raise fail()
@@ -447,6 +455,7 @@ def allpaths(
                     "from": source,
                     "to": target,
                     "error": message,
+                    "code": "no_path",
                     "stoppedEarly": search.stopped_early,
                     "reason": search.reason,
                 }

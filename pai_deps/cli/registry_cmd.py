@@ -10,7 +10,7 @@ import typer
 
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import get_state
-from pai_deps.output import plural
+from pai_deps.output import depend_on_it, plural
 
 if TYPE_CHECKING:
     from pai_deps.registry import RegisterResult, ToolDetails
@@ -104,11 +104,15 @@ def unregister_tool(
     if state.json:
         state.printer.json({"success": True, **result.to_json()})
         return
-    if result.action == "stubbed":
+    if result.action == "stubbed" and result.was_stub:
         state.printer.info(
-            f"'{tool}' is now a stub: {plural(len(result.dependents), 'tool')} still "
-            f"depend on it ({', '.join(result.dependents)}) and keep their edges; its "
-            "contracts, history and outgoing edges were removed."
+            f"'{tool}' is a stub and stays one: still {depend_on_it(result.dependents)}; "
+            "`stubs prune` removes it once nothing does."
+        )
+    elif result.action == "stubbed":
+        state.printer.info(
+            f"'{tool}' is now a stub: still {depend_on_it(result.dependents)}, and they "
+            "keep their edges; its contracts, history and outgoing edges were removed."
         )
     else:
         state.printer.info(f"Unregistered {tool}")

@@ -56,7 +56,7 @@ class PaiGroup(TyperGroup):
             )
         except ClickException as exc:
             if found.json:
-                printer.json({"success": False, "error": exc.format_message(), "code": "usage"})
+                printer.json({"success": False, "error": _one_line(exc), "code": "usage"})
             else:
                 exc.show()
             sys.exit(exc.exit_code)
@@ -87,6 +87,14 @@ class PaiGroup(TyperGroup):
             )
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _one_line(exc: ClickException) -> str:
+    """A usage error as one line (a group run without its subcommand carries its help)."""
+    text = exc.format_message().strip()
+    if "\n" not in text:
+        return text
+    return f"a subcommand is required: {text.splitlines()[0]}"
 
 
 def _database_error(exc: sqlite3.Error) -> DatabaseError:

@@ -81,3 +81,7 @@ def mark_tool_verified(conn: Connection, *, id: str, now: str) -> int:
 
 def list_tool_locations(conn: Connection) -> list[ToolLocationRow]:
     return many(ToolLocationRow, queries().list_tool_locations(conn))
+
+
+def list_tools_registered_from(conn: Connection, *, manifest_path: str) -> list[ToolIdRow]:
+    return many(ToolIdRow, queries().list_tools_registered_from(conn, manifest_path=manifest_path))
