@@ -15,6 +15,7 @@ import pytest
 
 from pai_deps import db
 from pai_deps.errors import DatabaseError, UsageError
+from pai_deps.models import ContractRow
 from pai_deps.repo import contracts, cycles, dependencies, tools, verifications
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import Cli, run_pai_deps
@@ -38,6 +39,32 @@ def _add_tool(conn: sqlite3.Connection, tool_id: str, **overrides: object) -> No
     }
     values.update(overrides)
     tools.upsert_tool(conn, **values)  # type: ignore[arg-type]
+
+
+def _seed_a_uses_b(
+    conn: sqlite3.Connection, *, contract_tool: str, contract_name: str
+) -> ContractRow:
+    """Tools a and b, the edge a -> b, and one CLI contract (call inside a transaction)."""
+    _add_tool(conn, "a")
+    _add_tool(conn, "b")
+    dependencies.insert_dependency(
+        conn,
+        consumer_id="a",
+        provider_id="b",
+        type="cli",
+        version_constraint=None,
+        optional=False,
+        now=NOW,
+    )
+    return contracts.upsert_contract(
+        conn,
+        tool_id=contract_tool,
+        contract_type="cli_output",
+        name=contract_name,
+        schema_path=None,
+        schema_hash=None,
+        schema_snapshot=None,
+    )
 
 
 @pytest.fixture
@@ -98,26 +125,7 @@ def test_deleting_a_tool_cascades_to_edges_contracts_and_history(
     conn: sqlite3.Connection,
 ) -> None:
     with db.transaction(conn):
-        _add_tool(conn, "a")
-        _add_tool(conn, "b")
-        dependencies.insert_dependency(
-            conn,
-            consumer_id="a",
-            provider_id="b",
-            type="library",
-            version_constraint=None,
-            optional=False,
-            now=NOW,
-        )
-        contract = contracts.upsert_contract(
-            conn,
-            tool_id="b",
-            contract_type="cli_output",
-            name="b list",
-            schema_path=None,
-            schema_hash=None,
-            schema_snapshot=None,
-        )
+        contract = _seed_a_uses_b(conn, contract_tool="b", contract_name="b list")
         verifications.record_verification(
             conn,
             contract_id=contract.id,
@@ -242,26 +250,7 @@ BAD_ROWS = [
 @pytest.mark.parametrize(("label", "statement"), BAD_ROWS, ids=[label for label, _ in BAD_ROWS])
 def test_constraints_reject_bad_rows(conn: sqlite3.Connection, label: str, statement: str) -> None:
     with db.transaction(conn):
-        _add_tool(conn, "a")
-        _add_tool(conn, "b")
-        dependencies.insert_dependency(
-            conn,
-            consumer_id="a",
-            provider_id="b",
-            type="cli",
-            version_constraint=None,
-            optional=False,
-            now=NOW,
-        )
-        contracts.upsert_contract(
-            conn,
-            tool_id="a",
-            contract_type="cli_output",
-            name="a run",
-            schema_path=None,
-            schema_hash=None,
-            schema_snapshot=None,
-        )
+        _seed_a_uses_b(conn, contract_tool="a", contract_name="a run")
         cycles.upsert_cycle(conn, cycle=["a", "b"], now=NOW)
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute(statement)
