@@ -49,8 +49,15 @@ class NotFoundError(PaiDepsError):
 class ToolNotFoundError(NotFoundError):
     code = "tool_not_found"
 
-    def __init__(self, tool_id: str) -> None:
-        super().__init__(f"Tool '{tool_id}' not found", details={"tool": tool_id})
+    def __init__(self, tool_id: str, suggestions: list[str] | None = None) -> None:
+        from pai_deps.suggest import did_you_mean
+
+        details: dict[str, Any] = {"tool": tool_id}
+        if suggestions:
+            details["suggestions"] = suggestions
+        super().__init__(
+            f"Tool '{tool_id}' not found{did_you_mean(suggestions or [])}", details=details
+        )
 
 
 class UsageError(PaiDepsError):

@@ -128,6 +128,7 @@ class ContractRow(Row):
     last_verified: str | None
     status: ContractStatus
     schema_snapshot: str | None
+    status_reason: str | None = None  # why the status is 'unknown' (0006), e.g. no schema file
 
 
 class ResourceRow(Row):

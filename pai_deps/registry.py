@@ -45,6 +45,7 @@ class ContractSpec:
     schema_path: str | None
     schema_hash: str | None
     schema_snapshot: str | None
+    status_reason: str | None = None  # set when the schema file does not exist
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ class PreparedManifest:
     loaded: LoadedManifest
     contracts: tuple[ContractSpec, ...]
     provides: ProvidesCount
+    warnings: tuple[str, ...] = ()  # the manifest's own, then the schema files'
+
+    def all_warnings(self) -> list[str]:
+        return [*self.loaded.warnings, *self.warnings]
 
     @property
     def manifest(self) -> Manifest:
@@ -177,20 +182,36 @@ def _line_of(manifest_path: Path, ref: str) -> int | None:
     return next((number for number, line in enumerate(lines, 1) if ref in line), None)
 
 
-def prepare(loaded: LoadedManifest) -> PreparedManifest:
-    """Read and hash every schema file the manifest names; any problem is a manifest error."""
+def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest:
+    """Read and hash every schema file the manifest names.
+
+    A schema file that does not exist (yet) is a warning: the contract registers with
+    status `unknown` and the reason, and `drift` reports it missing. Under `strict` it is
+    an error, like every other problem with a schema file.
+    """
     from pai_deps.schemas import load_json_file, normalise, schema_hash
 
     manifest = loaded.manifest
     documents: dict[str, tuple[str, str]] = {}
+    absent: dict[str, str] = {}  # ref -> why its contract is `unknown`
     issues: list[tuple[str, str, str]] = []
+    warnings: list[str] = []
     for location, ref in schema_refs(manifest):
-        if ref in documents:
+        if ref in documents or ref in absent:
             continue
+        schema_path = resolve_schema_path(loaded.tool_dir, ref)
         try:
-            document = load_json_file(resolve_schema_path(loaded.tool_dir, ref))
+            document = load_json_file(schema_path)
         except PaiDepsError as exc:
-            issues.append((location, ref, exc.message))
+            if exc.code == "file_not_found" and not strict:  # not there yet: a warning
+                absent[ref] = f"schema file {schema_path} did not exist when it was registered"
+                line = _line_of(loaded.manifest_path, ref)
+                warnings.append(
+                    f"{location}{f' (line {line})' if line else ''}: schema file not found: "
+                    f"{schema_path}; its contract stays unknown until the file exists"
+                )
+            else:
+                issues.append((location, ref, exc.message))
             continue
         documents[ref] = (schema_hash(document), normalise(document))
     if issues:
@@ -209,15 +230,20 @@ def prepare(loaded: LoadedManifest) -> PreparedManifest:
                 "issues": [{"path": w, "message": m, "line": n} for w, n, m in located],
             },
         )
-    specs = tuple(
-        ContractSpec(
-            item.contract_type,
-            item.name,
-            item.schema_ref,
-            *(documents[item.schema_ref] if item.schema_ref else (None, None)),
+    specs = []
+    for item in declared_contracts(manifest):
+        ref = item.schema_ref or ""
+        stored_hash, snapshot = documents.get(ref, (None, None))
+        specs.append(
+            ContractSpec(
+                item.contract_type,
+                item.name,
+                item.schema_ref,
+                stored_hash,
+                snapshot,
+                absent.get(ref),
+            )
         )
-        for item in declared_contracts(manifest)
-    )
     provides = manifest.provides
     mcp_tools = sum(1 for m in provides.mcp if m.tool)
     count = ProvidesCount(
@@ -227,7 +253,7 @@ def prepare(loaded: LoadedManifest) -> PreparedManifest:
         library=len(provides.library),
         database=len(provides.database),
     )
-    return PreparedManifest(loaded, specs, count)
+    return PreparedManifest(loaded, tuple(specs), count, tuple(warnings))
 
 
 def register_path(
@@ -236,7 +262,7 @@ def register_path(
     """Load, validate and register one manifest (a file, or a directory holding one)."""
     from pai_deps.manifest import load_manifest
 
-    prepared = prepare(load_manifest(path, strict=strict))
+    prepared = prepare(load_manifest(path, strict=strict), strict=strict)
     with transaction(conn):
         return write_registration(conn, prepared, force=force)
 
@@ -280,7 +306,7 @@ def write_registration(
     collision = name_collision(existing, prepared)
     if collision is not None and not force:
         raise collision
-    warnings = list(loaded.warnings)
+    warnings = prepared.all_warnings()
     if existing is not None and not existing.stub and existing.path != tool_dir:
         warnings.append(f"Moved '{manifest.name}' from {existing.path} to {tool_dir}")
     row = tools.upsert_tool(
@@ -323,6 +349,7 @@ def write_registration(
             schema_path=spec.schema_path,
             schema_hash=spec.schema_hash,
             schema_snapshot=spec.schema_snapshot,
+            status_reason=spec.status_reason,
         ).id
         for spec in prepared.contracts
     ]
@@ -513,7 +540,10 @@ def prune_stubs(conn: sqlite3.Connection) -> list[str]:
 def require_tool(conn: sqlite3.Connection, tool_id: str) -> ToolRow:
     row = tools.get_tool(conn, id=tool_id)
     if row is None:
-        raise ToolNotFoundError(tool_id)
+        from pai_deps.suggest import nearest
+
+        candidates = (row.id for row in tools.list_tool_ids(conn))
+        raise ToolNotFoundError(tool_id, nearest(tool_id, candidates))
     return row
 
 

@@ -125,7 +125,7 @@ def sync(
         digest = file_hash(entry.path)
         if existing is not None and digest is not None and digest == existing.manifest_hash:
             error = _strict_error(entry.path) if strict else None
-            if error is not None:  # unchanged, but --strict now refuses its unknown keys
+            if error is not None:  # unchanged, but --strict refuses its warnings now
                 items.append(
                     SyncItem(entry.path, existing.id, "error", error.message, list(error.lines))
                 )
@@ -134,7 +134,7 @@ def sync(
             progress.advance()
             continue
         try:
-            prepared = prepare(load_manifest(entry.path, strict=strict))
+            prepared = prepare(load_manifest(entry.path, strict=strict), strict=strict)
         except PaiDepsError as exc:
             items.append(SyncItem(entry.path, None, "error", exc.message, list(exc.lines)))
             progress.advance()
@@ -143,7 +143,7 @@ def sync(
             entry.path,
             prepared.manifest.name,
             "new",
-            warnings=list(prepared.loaded.warnings),
+            warnings=prepared.all_warnings(),
         )
         items.append(item)
         to_write.append((item, prepared))
@@ -202,8 +202,9 @@ def sync(
 
 
 def _strict_error(path: Path) -> PaiDepsError | None:
+    """What --strict refuses in a manifest: unknown keys, schema files that do not exist."""
     try:
-        load_manifest(path, strict=True)
+        prepare(load_manifest(path, strict=True), strict=True)
     except PaiDepsError as exc:
         return exc
     return None

@@ -90,3 +90,9 @@ SELECT id
 FROM tools
 WHERE manifest_path = :manifest_path AND stub = 0
 ORDER BY id;
+
+-- name: list_tool_ids()
+-- Every id, stubs included: the candidates when a tool name is mistyped.
+SELECT id
+FROM tools
+ORDER BY id;

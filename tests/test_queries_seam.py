@@ -159,6 +159,7 @@ SAMPLE = {
     "keep_ids": "[]",
     "ids": '["seed-a"]',
     "schema_snapshot": None,
+    "status_reason": None,
     "uri": "res://x",
     "min_debt": 0,
     "high_debt": 10,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
 from pai_deps.output import plural
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from pai_deps.ci import AffectedResult, Check, CheckReport
     from pai_deps.output import Printer
 
-ci_app = typer.Typer(
+ci_app = PaiTyper(
     name="ci",
     help="Change-aware checks for CI and the pre-commit hook.",
     no_args_is_help=True,
@@ -40,7 +41,7 @@ def ci_affected(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[FILES]...",
+            metavar="FILES",
             help="Changed files (relative to the current directory), instead of asking git.",
             show_default=False,
         ),
@@ -54,7 +55,7 @@ def ci_affected(
         typer.Option(
             "--base",
             metavar="REF",
-            help="Compare <base>...<head> [default: origin/HEAD, else main, else master].",
+            help="Compare BASE...HEAD [default: origin/HEAD, else main, else master].",
             show_default=False,
         ),
     ] = None,

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import get_state
 
-db_app = typer.Typer(
+db_app = PaiTyper(
     name="db",
     help="The registry database: where it is, its state, migrations and backups.",
     no_args_is_help=True,

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import get_state
 
-hook_app = typer.Typer(
+hook_app = PaiTyper(
     name="hook",
     help="The git pre-commit hook that runs `pai-deps ci check --staged`.",
     no_args_is_help=True,

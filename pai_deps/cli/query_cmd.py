@@ -291,7 +291,7 @@ def affected(
     type_: TypeFilter = None,
     skip_optional: SkipOptional = False,
 ) -> None:
-    """Tools affected by a change to a tool, each with the chain that explains why."""
+    """Tools a change to a tool reaches, each with the chain that explains why."""
     from pai_deps.analysis import via_paths
 
     if direct and depth is not None and depth != 1:
@@ -428,7 +428,9 @@ def allpaths(
     ] = None,
     skip_optional: SkipOptional = False,
 ) -> None:
-    """The N shortest simple paths from FROM to TO, shortest first (exit 1 when none).
+    """The N shortest simple paths from FROM to TO, shortest first.
+
+    Exit 1 when there is none.
 
     Bounded: on a dense graph it answers within about a second and says when it stopped
     early; "N+" appears only when more paths really exist.
@@ -524,8 +526,10 @@ def chain_reliability(
     ] = 0.8,
     skip_optional: SkipOptional = False,
 ) -> None:
-    """Compound reliability of a tool's chain (it and everything it reaches, each once),
-    and its weakest single path with the tool that costs the most."""
+    """Compound reliability of a tool's chain, and its weakest path.
+
+    The chain is the tool and everything it reaches, each once; the weakest single path
+    names the tool that costs the most. Exit 1 when a chain is below --min."""
     from pai_deps.analysis import chain_reliability as analyse
 
     if tool is None and not all_:
@@ -636,8 +640,10 @@ def blast_radius(
         ),
     ] = None,
 ) -> None:
-    """What a change to a tool puts at risk: the tools affected, a risk score, and the
-    order to test them in."""
+    """What a change to a tool puts at risk, and in which order to test.
+
+    The tools affected, by type and depth, a risk score and level, and numbered rollback
+    steps. Exit 0 whatever the risk unless --fail-on is given."""
     from pai_deps.analysis import blast_radius as analyse
     from pai_deps.registry import require_tool
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import get_state
 from pai_deps.output import depend_on_it, plural
@@ -39,7 +40,11 @@ def register_tool(
         typer.Option("--force", help="Take over a name registered from another directory."),
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Unknown manifest keys are errors, not warnings.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Warnings are errors: unknown manifest keys, schema files that do not exist.",
+        ),
     ] = False,
 ) -> None:
     """Register (or update) a tool from its manifest, in one transaction."""
@@ -283,6 +288,7 @@ def details_json(details: ToolDetails) -> dict[str, Any]:
                 "name": c.name,
                 "schemaPath": c.schema_path,
                 "status": c.status,
+                "statusReason": c.status_reason,
                 "lastVerified": c.last_verified,
             }
             for c in details.contracts
@@ -347,7 +353,11 @@ def print_details(p: Any, details: ToolDetails) -> None:
         p.render(tree("Provides:", branches))
     section(
         "Contracts",
-        [f"{c.contract_type} {c.name}: {c.status}" for c in details.contracts],
+        [
+            f"{c.contract_type} {c.name}: {c.status}"
+            + (f" ({c.status_reason})" if c.status_reason else "")
+            for c in details.contracts
+        ],
     )
     if details.cycles:
         section(
@@ -366,7 +376,7 @@ def _provide_label(entry: dict[str, Any]) -> str:
 
 # -- cycles ------------------------------------------------------------------------------------
 
-cycles_app = typer.Typer(
+cycles_app = PaiTyper(
     name="cycles",
     help="Circular dependencies: list them (default) or mark one resolved.",
     invoke_without_command=True,
@@ -447,7 +457,7 @@ def cycles_resolve(
 
 # -- stubs ---------------------------------------------------------------------------------------
 
-stubs_app = typer.Typer(
+stubs_app = PaiTyper(
     name="stubs",
     help="Stubs: placeholders for providers nobody registered.",
     no_args_is_help=True,

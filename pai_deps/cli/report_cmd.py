@@ -81,8 +81,10 @@ def debt(
         ),
     ] = 1,
 ) -> None:
-    """Technical debt: the total, by type, per tool, and weighted by fan-in (debt x (1 +
-    transitive dependents)), so debt on a hub outranks debt on a leaf."""
+    """Technical debt: the total, by type, per tool, and weighted by fan-in.
+
+    Weighted debt is debt x (1 + transitive dependents), so debt on a hub outranks debt
+    on a leaf."""
     from pai_deps.analysis import HIGH_DEBT, debt_report
     from pai_deps.repo import reports
 
@@ -199,8 +201,10 @@ def health(
 
 
 def report(ctx: typer.Context, output: Output = None) -> None:
-    """A Markdown report: overview, tools by type, debt, reliability and cycles,
-    verifications, and a Mermaid diagram of the graph (renders on GitHub)."""
+    """A Markdown report of the registry, with a Mermaid diagram.
+
+    Overview, tools by type, debt, reliability and cycles, verifications, and a diagram
+    of the graph that renders on GitHub."""
     from pai_deps.analysis import AT_RISK_THRESHOLD, chain_reliability, debt_report, select_view
     from pai_deps.render.report import ReportData, render_report
     from pai_deps.repo import cycles, reports
@@ -298,8 +302,10 @@ def graph(
         bool, typer.Option("--skip-optional", help="Leave out optional dependencies.")
     ] = False,
 ) -> None:
-    """Draw the dependency graph: cycle edges marked, stubs dashed, optional edges dotted,
-    the focus tool emphasised. Colour follows --no-color / NO_COLOR."""
+    """Draw the dependency graph as DOT, SVG, Mermaid or JSON.
+
+    Cycle edges are marked, stubs dashed, optional edges dotted, the focus tool
+    emphasised. Colour follows --no-color / NO_COLOR."""
     from pai_deps.analysis import select_view
     from pai_deps.output import dump_json
     from pai_deps.repo import graph as graph_queries

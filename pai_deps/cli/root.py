@@ -13,11 +13,13 @@ from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
+from typer import _click
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from pai_deps import __version__
 from pai_deps.cli import globals as global_options
+from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
 from pai_deps.errors import DatabaseError, PaiDepsError
 from pai_deps.output import Printer
@@ -28,7 +30,7 @@ EPILOG = (
 )
 
 
-class PaiGroup(TyperGroup):
+class PaiGroup(ManGroup):
     """The root group: rearranges global options and owns the error boundary."""
 
     def main(
@@ -115,7 +117,7 @@ def report_error(printer: Printer, exc: PaiDepsError) -> None:
         printer.error(exc.message, exc.lines)
 
 
-app = typer.Typer(
+app = PaiTyper(
     name="pai-deps",
     cls=PaiGroup,
     help="Dependency and contract registry for your own tools: track what uses what, "
@@ -167,6 +169,7 @@ def root(
         bool,
         typer.Option(
             "--version",
+            "-V",
             help="Print the version and exit.",
             callback=_print_version,
             is_eager=True,
@@ -178,6 +181,31 @@ def root(
         printer=Printer(json_mode=json_output, quiet=quiet, verbose=verbose, no_color=no_color),
         db_option=db,
     )
+
+
+@app.command("help")
+def help_command(
+    ctx: typer.Context,
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="COMMAND", help="A command, or a group and its command."),
+    ] = None,
+) -> None:
+    """Show the help of pai-deps or of one command, e.g. `help cycles resolve`."""
+    from pai_deps.errors import UsageError
+    from pai_deps.suggest import did_you_mean, nearest
+
+    current_ctx = ctx.find_root()
+    current: _click.Command = current_ctx.command
+    for depth, name in enumerate(command or []):
+        found = current.get_command(current_ctx, name) if isinstance(current, TyperGroup) else None
+        if found is None:
+            choices = current.list_commands(current_ctx) if isinstance(current, TyperGroup) else []
+            asked = " ".join((command or [])[: depth + 1])
+            raise UsageError(f"No such command '{asked}'{did_you_mean(nearest(name, choices))}")
+        current_ctx = _click.Context(found, info_name=name, parent=current_ctx)
+        current = found
+    sys.stdout.write(current.get_help(current_ctx) + "\n")
 
 
 # Which module defines each top-level command. The console script imports only the one
@@ -223,7 +251,7 @@ def modules_for(args: Sequence[str]) -> list[str] | None:
 def main() -> None:
     """The `pai-deps` console script and `python -m pai_deps`."""
     args = sys.argv[1:]
-    if args and args[0] == "--version":  # answered before typer builds any command
+    if args and args[0] in ("--version", "-V"):  # answered before typer builds any command
         sys.stdout.write(f"pai-deps {__version__}\n")
         return
     register_commands(modules_for(args))

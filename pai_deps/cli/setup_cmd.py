@@ -245,7 +245,11 @@ def sync_cmd(
         ),
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Unknown manifest keys are errors, not warnings.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Warnings are errors: unknown manifest keys, schema files that do not exist.",
+        ),
     ] = False,
 ) -> None:
     """Discover manifests and register them all; unchanged ones are skipped.

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
+from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import get_state
 
-speckit_app = typer.Typer(
+speckit_app = PaiTyper(
     name="speckit",
     help="Dependency context and failure modes of a tool, as Markdown for a plan.",
     no_args_is_help=True,
@@ -25,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
 @speckit_app.command("context")
 def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
-    """Upstream and downstream tools, compound reliability, blast radius, cycles, warnings."""
+    """Planning context: upstream and downstream tools, reliability, risk, cycles."""
     from pai_deps import speckit
 
     state = get_state(ctx)
@@ -39,7 +40,7 @@ def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
 
 @speckit_app.command("failures")
 def speckit_failures(ctx: typer.Context, tool: ToolArgument) -> None:
-    """A failure-mode table per direct dependency, severity from the downstream count."""
+    """A failure-mode table per direct dependency, severity by downstream count."""
     from pai_deps import speckit
 
     state = get_state(ctx)

@@ -114,9 +114,10 @@ def verify_command(
         ),
     ] = None,
 ) -> None:
-    """Check that tools keep their promises: CLI commands answer --help, MCP servers list
-    their declared tools with compatible input schemas. Records every run (see
-    verify-history)."""
+    """Check that tools keep their promises (CLI and MCP contracts).
+
+    CLI commands answer --help, MCP servers list their declared tools with compatible
+    input schemas. Records every run (see verify-history)."""
     from pai_deps.verify.contracts import VerifyOptions, default_jobs, report_json, verify
     from pai_deps.verify.selection import select_tools
 
@@ -253,9 +254,11 @@ def drift_command(
         typer.Option("--allow-risky", help="Risky changes are reported but do not fail."),
     ] = False,
 ) -> None:
-    """Compare each contract's schema file with its baseline and classify every change
-    (breaking, risky, compatible, cosmetic) by the direction data flows. Exit 1 on
-    breaking (and risky) drift and on missing or unreadable schema files."""
+    """Have the promised schemas changed since their baseline, and does it break anyone?
+
+    Each change is classified (breaking, risky, compatible, cosmetic) by the direction
+    data flows. Exit 1 on breaking (and risky) drift and on missing or unreadable schema
+    files."""
     from pai_deps.verify.drift import check_drift
     from pai_deps.verify.selection import select_tools
 
@@ -389,8 +392,10 @@ def verify_output_command(
         ),
     ] = None,
 ) -> None:
-    """Validate a JSON document (e.g. a command's --json output) against a contract's
-    schema; one line per error, with its JSON pointer. Exit 1 when invalid."""
+    """Validate a JSON document against a contract's schema.
+
+    The document (e.g. a command's --json output) comes from stdin or --file; one line
+    per error, with its JSON pointer. Exit 1 when invalid."""
     from pai_deps.verify.conformance import check_output
 
     text, source = _read_document(file)

@@ -31,6 +31,7 @@ def upsert_contract(
     schema_path: str | None,
     schema_hash: str | None,
     schema_snapshot: str | None,
+    status_reason: str | None = None,
 ) -> ContractRow:
     row = one(
         ContractRow,
@@ -42,6 +43,7 @@ def upsert_contract(
             schema_path=schema_path,
             schema_hash=schema_hash,
             schema_snapshot=schema_snapshot,
+            status_reason=status_reason,
         ),
     )
     assert row is not None  # RETURNING always yields the row

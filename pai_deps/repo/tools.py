@@ -85,3 +85,7 @@ def list_tool_locations(conn: Connection) -> list[ToolLocationRow]:
 
 def list_tools_registered_from(conn: Connection, *, manifest_path: str) -> list[ToolIdRow]:
     return many(ToolIdRow, queries().list_tools_registered_from(conn, manifest_path=manifest_path))
+
+
+def list_tool_ids(conn: Connection) -> list[ToolIdRow]:
+    return many(ToolIdRow, queries().list_tool_ids(conn))
