@@ -344,7 +344,9 @@ class BlastRadius:
                 }
                 for r in self.affected
             ],
-            "rollbackStrategy": [s.to_json() for s in self.rollback],
+            # The TypeScript tool's numbered lines, then the same steps as structured data.
+            "rollbackStrategy": [f"{s.step}. {s.message}" for s in self.rollback],
+            "rollbackSteps": [s.to_json() for s in self.rollback],
         }
 
 

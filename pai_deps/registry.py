@@ -57,14 +57,26 @@ class ProvidesCount:
     database: int = 0
 
     def to_json(self) -> dict[str, int]:
-        """Only the non-zero kinds, as the TypeScript tool printed them."""
-        return {k: v for k, v in vars(self).items() if v}
+        """Only the non-zero kinds, as the TypeScript tool printed them.
+
+        Its `mcp` counted every MCP entry, tools and resources alike; `mcpTools` and
+        `resources` say which is which.
+        """
+        counts = {
+            "cli": self.cli,
+            "mcp": self.mcp + self.resources,
+            "mcpTools": self.mcp,
+            "resources": self.resources,
+            "library": self.library,
+            "database": self.database,
+        }
+        return {k: v for k, v in counts.items() if v}
 
 
 @dataclass
 class RegisterResult:
     tool: ToolRow
-    action: str  # "registered" | "updated"
+    action: str  # "registered" | "updated" (the id existed, as a stub or a tool)
     replaced_stub: bool
     dependencies: int
     stubs_created: list[str]
@@ -73,19 +85,25 @@ class RegisterResult:
     cycles: list[list[str]]
     warnings: list[str] = field(default_factory=list)  # besides one per stub created
 
+    @property
+    def is_new(self) -> bool:
+        """A tool that was not registered before (replacing a stub counts as new)."""
+        return self.action == "registered" or self.replaced_stub
+
     def to_json(self) -> dict[str, Any]:
-        tool: dict[str, Any] = {
-            "id": self.tool.id,
-            "name": self.tool.name,
-            "type": self.tool.type,
-            "path": self.tool.path,
-            "manifestPath": self.tool.manifest_path,
-            "dependencies": self.dependencies,
-            "provides": self.provides.to_json(),
-            "contracts": self.contracts,
-        }
+        tool: dict[str, Any] = {"id": self.tool.id, "name": self.tool.name}
         if self.tool.version is not None:
             tool["version"] = self.tool.version
+        tool.update(
+            {
+                "type": self.tool.type,
+                "path": self.tool.path,
+                "manifestPath": self.tool.manifest_path,
+                "dependencies": self.dependencies,
+                "provides": self.provides.to_json(),
+                "contracts": self.contracts,
+            }
+        )
         return {
             "action": self.action,
             "replacedStub": self.replaced_stub,
@@ -367,7 +385,7 @@ def write_registration(
         warnings.append(f"Circular dependency detected: {' -> '.join([*cycle, cycle[0]])}")
     return RegisterResult(
         tool=row,
-        action="updated" if existing is not None and not existing.stub else "registered",
+        action="registered" if existing is None else "updated",
         replaced_stub=existing is not None and existing.stub,
         dependencies=len(manifest.depends_on),
         stubs_created=stubs_created,

@@ -174,7 +174,7 @@ def sync(
                     conn.execute(f"ROLLBACK TO {savepoint}")
                     item.status, item.error, item.error_lines = "error", exc.message, []
                 else:
-                    item.status = "updated" if result.action == "updated" else "new"
+                    item.status = "new" if result.is_new else "updated"
                     item.warnings = result.warnings
                     item.stubs_created = result.stubs_created
                     written.append(prepared.manifest.name)

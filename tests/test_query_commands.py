@@ -131,7 +131,8 @@ def test_empty_answers_and_quiet(web: Cli) -> None:
         == "No dependencies of 'app' are of type hook.\n"
     )
     empty = web("deps", "core", "-t", "--json").json()
-    assert (empty["count"], empty["maxDepth"], empty["dependencies"]) == (0, 0, [])
+    assert (empty["count"], empty["reachedDepth"], empty["dependencies"]) == (0, 0, [])
+    assert empty["maxDepth"] == 1  # what the TypeScript tool said when nothing was reached
     quiet = web("-q", "deps", "svc1")
     assert quiet.stdout.splitlines()[0].split() == ["ID", "Type", "Reliability", "Edge", "Optional"]
     assert "Total" not in quiet.stdout
@@ -365,7 +366,7 @@ def test_chain_reliability_short_chain_and_diamond(tmp_path: Path, cli: Cli) -> 
     assert every.exit_code == 0
     results = every.json()["results"]
     assert [r["compound"] for r in results] == sorted(r["compound"] for r in results)
-    assert all("chain" not in r for r in results)
+    assert all(r["chain"][0] == r["id"] and len(r["chain"]) == r["chainLength"] for r in results)
 
 
 def test_chain_reliability_all_on_an_empty_registry(cli: Cli) -> None:
@@ -415,8 +416,9 @@ def test_blast_radius_core_worked_example(tmp_path: Path, cli: Cli) -> None:
         {"type": "cli+mcp", "count": 1, "critical": True},
         {"type": "cli", "count": 3, "critical": False},
     ]
-    steps = analysis["rollbackStrategy"]
+    steps = analysis["rollbackSteps"]
     assert [s["step"] for s in steps] == [1, 2, 3, 4, 5]
+    assert analysis["rollbackStrategy"] == [f"{s['step']}. {s['message']}" for s in steps]
     assert steps[0]["tools"] == ["mcpx"] and steps[2]["tools"] == ["svc1"]
     human = cli("blast-radius", "core").stdout
     assert "  Risk Score:        12.2 (LOW)" in human
@@ -434,12 +436,12 @@ def test_blast_radius_hub_and_chain_end(tmp_path: Path, cli: Cli) -> None:
     hub = cli("blast-radius", "hub", "--json").json()["analysis"]
     assert (hub["risk"]["score"], hub["risk"]["level"]) == (27.7, "MEDIUM")
     assert hub["risk"]["chainReliability"] == 0.902
-    assert [s["message"] for s in hub["rollbackStrategy"]] == [
+    assert [s["message"] for s in hub["rollbackSteps"]] == [
         "Verify 25 direct dependent(s) before deployment"
     ]
     end = cli("blast-radius", "t5", "--json").json()["analysis"]
     assert (end["risk"]["score"], end["risk"]["chainReliability"]) == (4.9, 0.815)
-    assert [(s["step"], s["action"]) for s in end["rollbackStrategy"]] == [
+    assert [(s["step"], s["action"]) for s in end["rollbackSteps"]] == [
         (1, "verify_direct"),
         (2, "test_inside_out"),
     ]
@@ -450,4 +452,4 @@ def test_blast_radius_hub_and_chain_end(tmp_path: Path, cli: Cli) -> None:
     assert cli("blast-radius", "hub", "--fail-on", "medium").exit_code == 1
     assert cli("blast-radius", "hub", "--fail-on", "high").exit_code == 0
     lone = cli("blast-radius", "d00", "--json").json()["analysis"]
-    assert lone["rollbackStrategy"][0]["message"] == "No affected tools - changes are isolated"
+    assert lone["rollbackStrategy"] == ["1. No affected tools - changes are isolated"]

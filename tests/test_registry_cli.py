@@ -121,7 +121,8 @@ def test_register_json_output(tmp_path: Path, cli: Cli) -> None:
     assert document["tool"]["id"] == "a"
     assert document["tool"]["version"] == "1.0.0"
     assert document["tool"]["dependencies"] == 1
-    assert document["tool"]["provides"] == {"cli": 1, "resources": 1}
+    # `mcp` counts every MCP entry, as the TypeScript tool did; the split is beside it
+    assert document["tool"]["provides"] == {"cli": 1, "mcp": 1, "resources": 1}
     assert document["warnings"] == ["Created stub for unregistered dependency: lib"]
 
 

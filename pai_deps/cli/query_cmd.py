@@ -186,7 +186,9 @@ def _neighbours(
                 "transitive": transitive,
                 key: rows,
                 "count": len(rows),
-                "maxDepth": max_depth,
+                # The TypeScript tool said 1 when nothing was reached; reachedDepth says 0.
+                "maxDepth": max_depth or 1,
+                "reachedDepth": max_depth,
                 "filters": {"type": type_, "depth": depth, "skipOptional": skip_optional},
             }
         )
@@ -544,7 +546,9 @@ def chain_reliability(
             require_tool(conn, tool)
         graph, nodes = load_graph(conn, skip_optional=skip_optional)
     starts = [tool] if tool is not None else [t for t in graph.nodes if not nodes[t].stub]
-    results = analyse(graph, nodes, starts, threshold=minimum, with_chain=tool is not None)
+    # Every chain of a whole registry is quadratic in size: only JSON (the old shape) has them.
+    with_chain = tool is not None or state.json
+    results = analyse(graph, nodes, starts, threshold=minimum, with_chain=with_chain)
     below = [r for r in results if r.below]
     p = state.printer
     if state.json:

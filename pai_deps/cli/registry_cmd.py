@@ -11,10 +11,14 @@ import typer
 from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import get_state
+from pai_deps.errors import ManifestError, PaiDepsError
 from pai_deps.output import depend_on_it, plural
 
 if TYPE_CHECKING:
     from pai_deps.registry import RegisterResult, ToolDetails
+
+# A stub has no directory; the TypeScript tool's JSON said "unknown" (`stub: true` says why).
+STUB_PATH = "unknown"
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +55,20 @@ def register_tool(
     from pai_deps.registry import register_path
 
     state = get_state(ctx)
-    with state.registry() as conn:
-        result = register_path(conn, path, force=force, strict=strict)
+    try:
+        with state.registry() as conn:
+            result = register_path(conn, path, force=force, strict=strict)
+    except ManifestError as exc:
+        raise with_reference_keys(exc, path) from None
     print_registration(state.printer, result)
+
+
+def with_reference_keys(exc: PaiDepsError, path: Path) -> PaiDepsError:
+    """Register errors as the TypeScript tool's JSON had them: `message` holds the whole
+    text, `error` the manifest's path (the one-line message stays on stderr)."""
+    exc.details["message"] = "\n".join([exc.message, *(f"  {line}" for line in exc.lines)])
+    exc.details["error"] = str(exc.details.get("file") or exc.details.get("path") or path)
+    return exc
 
 
 def print_registration(printer: Any, result: RegisterResult) -> None:
@@ -63,7 +78,7 @@ def print_registration(printer: Any, result: RegisterResult) -> None:
     for warning in result.to_json()["warnings"]:
         printer.warn(warning)
     tool = result.tool
-    verb = "Updated" if result.action == "updated" else "Registered"
+    verb = "Registered" if result.is_new else "Updated"
     version = f" v{tool.version}" if tool.version else ""
     note = " (replaced a stub)" if result.replaced_stub else ""
     printer.info(f"{verb} {tool.id}{version}{note}")
@@ -78,7 +93,7 @@ def print_registration(printer: Any, result: RegisterResult) -> None:
 def describe_provides(counts: dict[str, int]) -> str:
     labels = {
         "cli": ("CLI command", "CLI commands"),
-        "mcp": ("MCP tool", "MCP tools"),
+        "mcpTools": ("MCP tool", "MCP tools"),
         "resources": ("MCP resource", "MCP resources"),
         "library": ("library export", "library exports"),
         "database": ("database", "databases"),
@@ -163,7 +178,7 @@ def list_tools(
                         "reliability": r.reliability,
                         "debtScore": r.debt_score,
                         "stub": r.stub,
-                        "path": None if r.stub else r.path,
+                        "path": STUB_PATH if r.stub else r.path,
                         "lastVerified": r.last_verified,
                     }
                     for r in rows
@@ -258,7 +273,7 @@ def details_json(details: ToolDetails) -> dict[str, Any]:
             "version": tool.version,
             "type": tool.type,
             "description": tool.description,
-            "path": None if tool.stub else tool.path,
+            "path": STUB_PATH if tool.stub else tool.path,
             "manifestPath": tool.manifest_path,
             "reliability": tool.reliability,
             "debtScore": tool.debt_score,
