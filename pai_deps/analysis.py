@@ -499,7 +499,8 @@ class DebtEntry:
             "name": self.name,
             "type": self.type,
             "debtScore": self.debt,
-            "dependents": self.dependents,
+            "dependents": self.dependents,  # kept: the same count as transitiveDependents
+            "transitiveDependents": self.dependents,
             "weightedDebt": self.weighted,
             "highDebt": self.debt > HIGH_DEBT,
         }

@@ -63,6 +63,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     rolls the whole transaction back.
     """
     conn.execute("BEGIN IMMEDIATE")
+    _WRITES.open += 1
     try:
         yield conn
     except BaseException:
@@ -71,6 +72,24 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+        _WRITES.committed += 1
+    finally:
+        _WRITES.open -= 1
+
+
+@dataclass
+class _WriteCount:
+    committed: int = 0
+    open: int = 0
+
+
+_WRITES = _WriteCount()
+
+
+def write_progress() -> tuple[int, bool]:
+    """(transactions committed so far in this process, whether one is open now): what an
+    interrupted command can truthfully say it wrote."""
+    return _WRITES.committed, _WRITES.open > 0
 
 
 @dataclass

@@ -722,6 +722,8 @@ def _describe_yaml_error(exc: BaseException, text: str) -> tuple[int | None, str
             return line, "a second YAML document starts here; a manifest is one document"
         if problem.startswith("found duplicate merge key"):
             return line, "duplicate key '<<'"
+        if line is not None and _indented_with_tab(text, line):
+            return line, "this line is indented with a tab; YAML forbids tabs for indentation"
         context_mark = exc.context_mark
         if exc.context and exc.problem and context_mark is not None:
             problem = f"{problem} ({exc.context} at line {context_mark.line + 1})"
@@ -733,6 +735,15 @@ def _describe_yaml_error(exc: BaseException, text: str) -> tuple[int | None, str
         code = f" U+{character:04X}" if isinstance(character, int) else ""
         return line, _one_line(f"character{code} not allowed: {exc.reason}")
     return None, _one_line(f"cannot read a value: {exc}" if str(exc) else type(exc).__name__)
+
+
+def _indented_with_tab(text: str, line: int) -> bool:
+    """Whether the 1-based `line` of `text` has a tab in its leading white space."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    source = lines[line - 1]
+    return "\t" in source[: len(source) - len(source.lstrip(" \t"))]
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -1,15 +1,24 @@
-"""The one printer every command goes through.
+r"""The one printer every command goes through.
 
 stdout carries the answer (a JSON document under `--json`, otherwise text and tables);
 stderr carries warnings, notes, progress and errors. `--quiet` keeps only the answer and
-errors; `--no-color` / `NO_COLOR` turn colour off. JSON never passes through rich, which
-would wrap it and eat `[markup]`.
+errors; `--no-color` / a non-empty `NO_COLOR` turn colour off. JSON never passes through
+rich, which would wrap it and eat `[markup]`.
+
+Text from manifests (descriptions, versions, commands, paths) is other people's: a raw
+escape sequence in it could erase lines, forge "all checks passed" or set the window
+title. So every control character in human output is printed visibly (`\x1b`, `\r`,
+`\u202e`), here and nowhere else; a line method keeps its text on one line, `document`
+keeps the newlines of a multi-line document. JSON escapes C0 controls itself; the C1 and
+bidirectional ones are escaped too. A reader that closes the pipe early (`| head`) ends
+the output quietly; the command still exits with its own code.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,9 +28,77 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+# DEL, the C1 controls, and the characters that reorder or break lines on display;
+# JSON escapes the C0 controls (below 0x20) by itself.
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_DISPLAY_CONTROLS = "\x00-\x08\x0b-\x1f" + _BEYOND_C0  # every control but tab and newline
+_UNSAFE_IN_DOCUMENT = re.compile(f"[{_DISPLAY_CONTROLS}]")
+_UNSAFE_IN_LINE = re.compile(f"[\n{_DISPLAY_CONTROLS}]")
+_UNSAFE_IN_CELL = re.compile(f"[\t\n{_DISPLAY_CONTROLS}]")
+_UNSAFE_IN_JSON = re.compile(f"[{_BEYOND_C0}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    r"""`text` with every control character written out: ESC prints as `\x1b`."""
+    pattern = _UNSAFE_IN_DOCUMENT if keep_newlines else _UNSAFE_IN_LINE
+    return pattern.sub(_shown, text)
+
+
+def visible_cell(text: str) -> str:
+    """A table cell: one line, no tabs to break the alignment."""
+    return _UNSAFE_IN_CELL.sub(_shown, text)
+
 
 def dump_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write(stream: TextIO, text: str) -> None:
+    """Write, unless the reader has gone: then everything after is dropped quietly."""
+    try:
+        stream.write(text)
+    except BrokenPipeError:
+        reader_gone(stream)
+
+
+def flush(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        reader_gone(stream)
+    except ValueError:  # already closed
+        pass
+
+
+def reader_gone(stream: TextIO) -> None:
+    """Point the stream at /dev/null so later writes (and the exit flush) succeed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def colour_off_by_environment() -> bool:
+    """NO_COLOR turns colour off when it is set to anything but the empty string."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Text the printer colours (an SGR code such as "31" for red) when colour is on."""
+
+    text: str
+    sgr: str
 
 
 @dataclass
@@ -33,47 +110,62 @@ class Printer:
 
     @property
     def color(self) -> bool:
-        return not self.no_color and "NO_COLOR" not in os.environ
+        return not self.no_color and not colour_off_by_environment()
 
     # -- machine output -------------------------------------------------------------------
     def json(self, document: dict[str, Any]) -> None:
         """Print the command's single JSON document (the caller sets `success`)."""
-        sys.stdout.write(dump_json(document) + "\n")
-        sys.stdout.flush()
+        write(sys.stdout, dump_json(document) + "\n")
+        flush(sys.stdout)
 
-    # -- human output ---------------------------------------------------------------------
-    def answer(self, text: str = "") -> None:
+    # -- human output: each line method prints one line ------------------------------------
+    def answer(self, *parts: str | Styled) -> None:
         """Part of the answer itself: printed even under --quiet."""
         if not self.json_mode:
-            sys.stdout.write(text + "\n")
+            write(sys.stdout, self._line(parts, sys.stdout) + "\n")
+
+    def _line(self, parts: Sequence[str | Styled], stream: TextIO) -> str:
+        colour = self.color and stream.isatty()
+        return "".join(
+            visible(part)
+            if isinstance(part, str)
+            else (f"\x1b[{part.sgr}m{visible(part.text)}\x1b[0m" if colour else visible(part.text))
+            for part in parts
+        )
+
+    def document(self, text: str) -> None:
+        """A multi-line answer (Markdown, DOT, YAML, a JSON Schema), printed as it is."""
+        if not self.json_mode:
+            write(sys.stdout, visible(text.rstrip("\n"), keep_newlines=True) + "\n")
 
     def info(self, text: str = "") -> None:
         """Headers, footers, hints and success chatter: dropped by --quiet."""
         if not self.json_mode and not self.quiet:
-            sys.stdout.write(text + "\n")
+            write(sys.stdout, visible(text) + "\n")
 
     def warn(self, text: str) -> None:
         if not self.quiet and not self.json_mode:
-            sys.stderr.write(f"Warning: {text}\n")
+            write(sys.stderr, f"Warning: {visible(text)}\n")
 
     def note(self, text: str) -> None:
         """Out-of-band notices (e.g. a migration backup): stderr, kept under --json."""
         if not self.quiet:
-            sys.stderr.write(f"Note: {text}\n")
+            write(sys.stderr, f"Note: {visible(text)}\n")
 
     def debug(self, text: str) -> None:
         if self.verbose and not self.quiet:
-            sys.stderr.write(f"[debug] {text}\n")
+            write(sys.stderr, f"[debug] {visible(text)}\n")
 
     def problem(self, text: str) -> None:
         """A line about something that went wrong, kept under --quiet (stderr)."""
         if not self.json_mode:
-            sys.stderr.write(text + "\n")
+            write(sys.stderr, visible(text) + "\n")
 
-    def error(self, message: str, lines: Sequence[str] = ()) -> None:
-        sys.stderr.write(f"Error: {message}\n")
+    def error(self, message: str, lines: Sequence[str] = (), *, prefix: str = "Error") -> None:
+        """The one line of a failure (stderr, in every mode), with its detail lines."""
+        write(sys.stderr, f"{prefix}: {visible(message)}\n")
         for line in lines:
-            sys.stderr.write(f"  {line}\n")
+            write(sys.stderr, f"  {visible(line)}\n")
 
     def render(self, renderable: RenderableType, *, answer: bool = True) -> None:
         """Print a rich renderable (a table or tree) to stdout, without trailing spaces."""
@@ -84,12 +176,13 @@ class Printer:
 
         if isinstance(renderable, TextTable):
             bold = terminal and self.color
-            sys.stdout.write("\n".join(renderable.lines(bold_header=bold)) + "\n")
+            lines = renderable.lines(bold_header=bold, width=output_width(sys.stdout))
+            write(sys.stdout, "\n".join(lines) + "\n")
             return
         if isinstance(renderable, TextTree):
-            sys.stdout.write("\n".join(renderable.lines()) + "\n")
+            write(sys.stdout, "\n".join(renderable.lines()) + "\n")
             return
-        sys.stdout.write(self.render_text(renderable, terminal=terminal))
+        write(sys.stdout, self.render_text(renderable, terminal=terminal))
 
     def render_text(self, renderable: RenderableType, *, terminal: bool = False) -> str:
         import io
@@ -134,6 +227,22 @@ class Printer:
             transient=True,
         ) as bar:
             yield _BarProgress(bar, bar.add_task(description, total=total))
+
+
+def output_width(stream: TextIO) -> int | None:
+    """How wide a table may be: COLUMNS when set, the terminal's width, else unlimited.
+
+    Piped output is not cut (a script wants whole names) unless COLUMNS asks for it.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 class Progress:

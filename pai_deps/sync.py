@@ -44,6 +44,13 @@ class SyncItem:
     warnings: list[str] = field(default_factory=list)
     stubs_created: list[str] = field(default_factory=list)
 
+    @property
+    def error_without_path(self) -> str | None:
+        """The error as a line under its manifest's path (which it need not repeat)."""
+        if self.error is None:
+            return None
+        return self.error.replace(f" at {self.path}", "").replace(f" {self.path}", " the manifest")
+
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {"path": str(self.path), "name": self.name, "status": self.status}
         if self.error:

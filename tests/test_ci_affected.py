@@ -43,13 +43,14 @@ def test_branch_against_main_maps_files_and_walks_dependents(eco: Path, cli: Cli
 
     human = cli("ci", "affected")
     assert human.exit_code == 0
-    assert "core -> svc -> app" in human.stdout
+    assert "app → svc → core" in human.stdout  # drawn as `affected` draws it (depends on)
     assert "Files no tool owns (1):" in human.stdout
     assert "docs/notes.md" in human.stdout
 
     explained = cli("ci", "affected", "--explain").stdout.splitlines()
-    assert "libs/core/src/core.py -> core -> svc -> app" in explained
-    assert "docs/notes.md -> (no tool owns it)" in explained
+    assert explained[0] == "How the change flows (file -> owning tool -> ... -> affected):"
+    assert "  libs/core/src/core.py -> core -> svc -> app" in explained
+    assert "  docs/notes.md -> (no tool owns it)" in explained
 
     assert cli("ci", "affected", "--list").stdout.split() == ["core", "svc", "app"]
     assert cli("ci", "affected", "--list", "--direct").stdout.split() == ["core", "svc"]

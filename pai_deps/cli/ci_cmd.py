@@ -119,8 +119,10 @@ def ci_affected(
             state.printer.answer(tool_id)
         _print_problems(state.printer, result)
     elif explain:
+        # These chains run the way a change flows; everywhere else `A -> B` is A depends on B.
+        state.printer.answer("How the change flows (file -> owning tool -> ... -> affected):")
         for line in result.explain():
-            state.printer.answer(line)
+            state.printer.answer(f"  {line}")
         _print_problems(state.printer, result)
     else:
         _print_affected(state.printer, result)
@@ -137,7 +139,7 @@ def _describe_range(result: AffectedResult) -> str:
 
 
 def _print_affected(p: Printer, result: AffectedResult) -> None:
-    from pai_deps.render.tables import table
+    from pai_deps.render.tables import arrow_path, table
 
     if not result.files:
         p.info(f"No changed files ({_describe_range(result)}).")
@@ -157,8 +159,9 @@ def _print_affected(p: Printer, result: AffectedResult) -> None:
         p.answer(f"Affected tools ({len(result.affected)}):")
         p.render(
             table(
-                ["Tool", "Type", "Depth", "Chain"],
-                [[a.id, a.type, a.depth, " -> ".join(a.chain)] for a in result.affected],
+                ["Tool", "Type", "Depth", "Why (depends on)"],
+                # drawn as `affected` draws it: each tool depends on the next
+                [[a.id, a.type, a.depth, arrow_path(a.chain[::-1])] for a in result.affected],
                 right=("Depth",),
             )
         )

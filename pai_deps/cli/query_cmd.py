@@ -609,8 +609,8 @@ def _print_chains(
         exact = "" if r.weakest.exact else " (best found; the search was bounded)"
         p.info(f"Weakest path: {arrow_path(r.weakest.path)} = {percent(r.weakest.product)}{exact}")
     p.info()
-    if below:
-        p.warn(f"{plural(len(below), 'tool')} below {percent(minimum)} threshold:")
+    if below:  # the heading and its lines are one answer, on one stream
+        p.answer(f"{plural(len(below), 'tool')} below {percent(minimum)} threshold:")
         for r in below:
             p.answer(f"  {r.id}: {percent(r.compound)}")
     else:

@@ -507,4 +507,4 @@ def manifest_schema(ctx: typer.Context) -> None:
     if state.json:
         state.printer.json({"success": True, "schema": manifest_json_schema()})
     else:
-        state.printer.answer(manifest_json_schema_text().rstrip("\n"))
+        state.printer.document(manifest_json_schema_text())

@@ -12,7 +12,6 @@ Decisions where the reference's spec was silent:
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,7 +20,7 @@ import typer
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
-from pai_deps.output import plural
+from pai_deps.output import Styled, plural
 
 if TYPE_CHECKING:
     import sqlite3
@@ -123,10 +122,11 @@ def debt(
     if result.tools:
         p.render(
             table(
-                ["ID", "Type", "Debt", "Dependents", "Weighted"],
+                ["ID", "Type", "Debt", "All Dependents", "Weighted"],
                 [[e.id, e.type, e.debt, e.dependents, e.weighted] for e in result.tools],
-                right=("Debt", "Dependents", "Weighted"),
-                title=f"Tools with debt >= {minimum} (weighted = debt x (1 + dependents)):",
+                right=("Debt", "All Dependents", "Weighted"),
+                title=f"Tools with debt >= {minimum} "
+                "(weighted = debt x (1 + all dependents, direct and indirect)):",
             )
         )
     else:
@@ -175,9 +175,7 @@ def health(
     else:
         c = result.counts
         colour = {"OK": "32", "WARNING": "33", "CRITICAL": "31"}[result.status]
-        terminal = p.color and sys.stdout.isatty()
-        status = f"\x1b[{colour}m{result.status}\x1b[0m" if terminal else result.status
-        p.answer(f"Registry health: {status}")
+        p.answer("Registry health: ", Styled(result.status, colour))
         p.answer()
         p.answer(f"  Tools:            {c.tools}")
         p.answer(f"  Dependencies:     {c.dependencies}")
@@ -252,7 +250,7 @@ def report(ctx: typer.Context, output: Output = None) -> None:
     elif output is not None:
         p.info(f"Generated: {output}")
     else:
-        p.answer(text.rstrip("\n"))
+        p.document(text)
 
 
 # -- graph -----------------------------------------------------------------------------------
@@ -361,7 +359,7 @@ def graph(
             f"{plural(len(view.edges), 'edge')})"
         )
     else:
-        p.answer(text.rstrip("\n"))
+        p.document(text)
 
 
 def _svg(dot_source: str) -> str:

@@ -22,7 +22,7 @@ from pai_deps.cli import globals as global_options
 from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
 from pai_deps.errors import DatabaseError, PaiDepsError
-from pai_deps.output import Printer
+from pai_deps.output import Printer, flush, reader_gone
 
 EPILOG = (
     "Global options (--json, -q, -v, --db, --no-color) may be given before or after the "
@@ -61,21 +61,22 @@ class PaiGroup(ManGroup):
                 printer.json({"success": False, "error": _one_line(exc), "code": "usage"})
             else:
                 exc.show()
-            sys.exit(exc.exit_code)
+            _exit(exc.exit_code)
         except typer.Abort:
             printer.error("aborted")
-            sys.exit(1)
-        except KeyboardInterrupt:
-            printer.error("interrupted")
-            sys.exit(130)
+            _exit(1)
+        except (KeyboardInterrupt, Interrupted):
+            printer.error(interrupted_message(), prefix="Interrupted")
+            _exit(130)
         except PaiDepsError as exc:
             report_error(printer, exc)
-            sys.exit(exc.exit_code)
+            _exit(exc.exit_code)
         except sqlite3.Error as exc:
             report_error(printer, _database_error(exc))
-            sys.exit(1)
-        except BrokenPipeError:
-            sys.exit(1)
+            _exit(1)
+        except BrokenPipeError:  # a write outside the printer (help text): the reader left
+            reader_gone(sys.stdout)
+            _exit(0)
         except Exception as exc:
             if found.verbose:
                 traceback.print_exc()
@@ -87,8 +88,37 @@ class PaiGroup(ManGroup):
                     code="internal_error",
                 ),
             )
-            sys.exit(1)
-        sys.exit(result if isinstance(result, int) else 0)
+            _exit(1)
+        _exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        """Run the command; Ctrl-C leaves as `Interrupted`, which typer does not swallow."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command (typer would turn KeyboardInterrupt into a silent exit 130)."""
+
+
+def interrupted_message() -> str:
+    """One line saying what an interrupted command did and did not write to the registry."""
+    from pai_deps.db import write_progress
+
+    committed, in_progress = write_progress()
+    rolled_back = "; the write in progress was rolled back" if in_progress else ""
+    if committed:
+        return f"what was written to the registry before is kept{rolled_back}"
+    return f"nothing was written to the registry{rolled_back}"
+
+
+def _exit(code: int) -> None:
+    """Exit with `code` after flushing; a reader that closed the pipe changes nothing."""
+    flush(sys.stdout)
+    flush(sys.stderr)
+    sys.exit(code)
 
 
 def _one_line(exc: ClickException) -> str:

@@ -144,7 +144,7 @@ def init(
     if dry_run:
         p.info("=== Manifest preview (dry run) ===")
         p.info("")
-        p.answer(text.rstrip("\n"))
+        p.document(text)
         p.info("")
         p.info("[Dry run - no file written]")
     else:
@@ -300,16 +300,17 @@ def sync_cmd(
     for cycle in result.cycles:
         p.warn(f"Circular dependency detected: {' -> '.join([*cycle, cycle[0]])}")
     if errors:
-        p.problem("\nErrors:")
+        p.problem("")
+        p.problem("Errors:")
         for item in result.items:
             if item.status == "error":
-                p.problem(f"  {item.path}: {item.error}")
+                p.problem(f"  {item.path}: {item.error_without_path}")
                 for line in item.error_lines:
                     p.problem(f"    {line}")
     changed = [i for i in result.items if i.status in ("new", "updated", "pruned")]
     if changed and (len(changed) <= LIST_CHANGES_UP_TO or p.verbose):
         p.info("")
-        p.info("Would change:" if dry_run else "Changed:")
+        p.answer("Would change:" if dry_run else "Changed:")
         for item in changed:
             p.answer(f"  {item.name} ({item.status})")
     if errors:

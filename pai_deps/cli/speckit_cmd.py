@@ -35,7 +35,7 @@ def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
     if state.json:
         state.printer.json({"success": True, **found.to_json()})
     else:
-        state.printer.answer(speckit.context_markdown(found).rstrip("\n"))
+        state.printer.document(speckit.context_markdown(found))
 
 
 @speckit_app.command("failures")
@@ -51,4 +51,4 @@ def speckit_failures(ctx: typer.Context, tool: ToolArgument) -> None:
             {"success": True, "tool": row.id, "failureModes": [m.to_json() for m in modes]}
         )
     else:
-        state.printer.answer(speckit.failures_markdown(row, modes).rstrip("\n"))
+        state.printer.document(speckit.failures_markdown(row, modes))

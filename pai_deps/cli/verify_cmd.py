@@ -149,9 +149,15 @@ def verify_command(
         raise fail(report.exit_code)
 
 
+# The JSON says pass/fail/skip (the TypeScript tool's values); people read the words the
+# summary line uses.
+RESULT_WORDS = {"pass": "passed", "fail": "failed", "skip": "skipped"}
+
+
 def _check_row(check: ContractCheck, status: str, detail: str | None = None) -> list[object]:
     duration = _seconds(check.duration_ms) if check.duration_ms else None
-    return [ICONS.get(status, "?"), check.contract.name, status, detail or check.message, duration]
+    word = RESULT_WORDS.get(status, status)
+    return [ICONS.get(status, "?"), check.contract.name, word, detail or check.message, duration]
 
 
 def _tool_rows(result: ToolVerification) -> list[list[object]]:

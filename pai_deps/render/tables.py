@@ -1,4 +1,9 @@
-"""Plain, aligned tables and trees in the house style (rich, no borders, no trailing spaces)."""
+"""Plain, aligned tables and trees in the house style (no borders, no trailing spaces).
+
+Columns are measured in terminal cells, not characters (a CJK character or an emoji
+takes two), and a table wider than the terminal is fitted by shortening its widest
+column with `…` in the middle, so both ends of a long name stay readable.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,58 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pai_deps.output import visible_cell
+
 if TYPE_CHECKING:
     from rich.table import Table
+
+GAP = 2  # cells between columns
+MIN_WIDTH = 12  # a column is never shortened below this, nor below its header
+ELLIPSIS = "…"
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` takes: 2 for wide (CJK, most emoji), 0 for combining marks."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return int(cell_len(text))
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells, the middle replaced by `…` when it must be cut."""
+    if cell_width(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    head_budget = width // 2  # the cells around the `…`, the start getting the odd one
+    tail_budget = width - 1 - head_budget
+    head, used = "", 0
+    for char in text:
+        size = cell_width(char)
+        if used + size > head_budget:
+            break
+        head, used = head + char, used + size
+    tail, used = "", 0
+    for char in reversed(text):
+        size = cell_width(char)
+        if used + size > tail_budget:
+            break
+        tail, used = char + tail, used + size
+    return f"{head}{ELLIPSIS}{tail}"
+
+
+def fit(widths: list[int], minimums: list[int], limit: int) -> list[int]:
+    """Shrink the widest column, one cell at a time, until the row fits `limit`."""
+    fitted = list(widths)
+    while sum(fitted) + GAP * (len(fitted) - 1) > limit:
+        candidates = [i for i, w in enumerate(fitted) if w > minimums[i]]
+        if not candidates:
+            break  # as narrow as it may get: wider than the terminal beats unreadable
+        widest = max(candidates, key=lambda i: (fitted[i], -i))
+        fitted[widest] -= 1
+    return fitted
 
 
 @dataclass(frozen=True)
@@ -24,23 +79,34 @@ class TextTable:
     right: frozenset[str] = frozenset()
     title: str | None = None
 
-    def lines(self, *, bold_header: bool = False) -> list[str]:
-        widths = [len(h) for h in self.headers]
-        for row in self.rows:
-            for index, cell in enumerate(row):
-                widths[index] = max(widths[index], len(cell))
-
-        def line(cells: Sequence[str]) -> str:
-            parts = [
-                cell.rjust(width) if header in self.right else cell.ljust(width)
-                for cell, width, header in zip(cells, widths, self.headers, strict=True)
+    def lines(self, *, bold_header: bool = False, width: int | None = None) -> list[str]:
+        """The table's lines, fitted into `width` cells when given."""
+        measured = [[cell_width(cell) for cell in row] for row in self.rows]
+        widths = [cell_width(h) for h in self.headers]
+        for sizes in measured:
+            widths = [max(w, size) for w, size in zip(widths, sizes, strict=True)]
+        if width is not None:
+            minimums = [
+                max(cell_width(h), min(MIN_WIDTH, w))
+                for h, w in zip(self.headers, widths, strict=True)
             ]
-            return "  ".join(parts).rstrip()
+            widths = fit(widths, minimums, width)
+
+        def line(cells: Sequence[str], sizes: Sequence[int] | None = None) -> str:
+            parts = []
+            for index, (text, column, header) in enumerate(
+                zip(cells, widths, self.headers, strict=True)
+            ):
+                size = cell_width(text) if sizes is None else sizes[index]
+                shown = shorten(text, column) if size > column else text
+                padding = " " * (column - (size if shown is text else cell_width(shown)))
+                parts.append(padding + shown if header in self.right else shown + padding)
+            return (" " * GAP).join(parts).rstrip()
 
         header = line(self.headers)
         out = [f"\x1b[1m{header}\x1b[0m" if bold_header else header]
-        out.append("──".join("─" * width for width in widths))
-        out.extend(line(row) for row in self.rows)
+        out.append(("─" * GAP).join("─" * column for column in widths))
+        out.extend(line(row, sizes) for row, sizes in zip(self.rows, measured, strict=True))
         return ([self.title] if self.title else []) + out
 
     def __rich__(self) -> Table:
@@ -62,10 +128,14 @@ def table(
     right: Sequence[str] = (),
     title: str | None = None,
 ) -> TextTable:
-    """Build a table; `None` cells print as `-`, columns named in `right` align right."""
+    """Build a table; `None` cells print as `-`, columns named in `right` align right.
+
+    Control characters in cells print visibly (cells come from manifests)."""
     return TextTable(
         tuple(headers),
-        tuple(tuple("-" if cell is None else str(cell) for cell in row) for row in rows),
+        tuple(
+            tuple("-" if cell is None else visible_cell(str(cell)) for cell in row) for row in rows
+        ),
         frozenset(right),
         title,
     )
@@ -99,8 +169,13 @@ class TextTree:
 def tree(label: str, children: Sequence[str | tuple[str, Sequence[str]]]) -> TextTree:
     """A two-level tree: strings are leaves, (label, leaves) pairs are branches."""
     return TextTree(
-        label,
-        tuple(c if isinstance(c, str) else (c[0], tuple(c[1])) for c in children),
+        visible_cell(label),
+        tuple(
+            visible_cell(c)
+            if isinstance(c, str)
+            else (visible_cell(c[0]), tuple(map(visible_cell, c[1])))
+            for c in children
+        ),
     )
 
 

@@ -1,0 +1,125 @@
+"""Manifests are other people's text: no raw control character reaches the terminal.
+
+One manifest carries an escape sequence in every kind of field pai-deps prints (erase
+the line, move the cursor up, set the window title, reverse the text direction, ring the
+bell). Every human command that prints that field is run as a real process; its output
+must hold no raw control character and must show the sequence visibly. JSON escapes
+them as JSON does. `NO_COLOR` is honoured only when it is non-empty.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+from tests.helpers import write_tool
+
+ERASE = "\x1b[2K\r"  # erase the line, back to its start
+FORGE = "\x1b[1A\x1b[2KAll checks passed"  # go up a line, erase it, write a lie
+TITLE = "\x1b]0;pwned\x07"  # set the window title
+BIDI = "\u202e"  # right-to-left override
+
+# Anything a terminal acts on: C0 (but tab and newline), DEL, C1, bidi and line separators.
+RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, subprocess_cli: Cli) -> Cli:
+    write_tool(
+        tmp_path,
+        "evil",
+        version=f"1.0{ERASE}",
+        description=f"harmless{FORGE}{TITLE}\nsecond line{BIDI}",
+        mcp_start=f"python -m evil{TITLE}",
+        provides={
+            "cli": [{"command": f"evil run{FORGE}"}],
+            "mcp": [{"tool": "search"}, {"resource": f"evil://x{BIDI}"}],
+            "library": [{"export": f"parse{ERASE}"}],
+            "database": [{"path": f"~/evil{TITLE}.db"}],
+        },
+        depends_on=[{"name": "lib", "type": "library", "version": f"^1{ERASE}"}],
+    )
+    registered = subprocess_cli("register", str(tmp_path / "evil"))
+    assert registered.exit_code == 0, registered.output
+    return subprocess_cli
+
+
+def _assert_safe(output: str) -> None:
+    raw = RAW_CONTROL.search(output)
+    assert raw is None, f"raw {raw.group()!r} in {output!r}"
+
+
+# (the field, a command that prints it, what must appear instead of the raw sequence)
+FIELDS = [
+    ("description", ("show", "evil"), r"harmless\x1b[1A\x1b[2KAll checks passed\x1b]0;pwned\x07"),
+    ("description newline", ("show", "evil"), r"\nsecond line\u202e"),
+    ("version", ("show", "evil"), r"Version: 1.0\x1b[2K\r"),
+    ("version in a table", ("list",), r"1.0\x1b[2K\r"),
+    ("CLI command", ("show", "evil"), r"evil run\x1b[1A\x1b[2KAll checks passed"),
+    ("dependency version", ("show", "evil"), r"^1\x1b[2K\r"),
+    ("MCP start command", ("show", "evil"), r"MCP start: python -m evil\x1b]0;pwned\x07"),
+    ("MCP resource", ("show", "evil"), r"evil://x\u202e"),
+    ("library export", ("show", "evil"), r"parse\x1b[2K\r"),
+    ("database path", ("show", "evil"), r"~/evil\x1b]0;pwned\x07.db"),
+    ("dependents' versions", ("rdeps", "lib"), r"1.0\x1b[2K\r"),
+]
+
+
+@pytest.mark.parametrize(("field", "command", "shown"), FIELDS, ids=[f[0] for f in FIELDS])
+def test_each_field_prints_its_control_characters_visibly(
+    hostile: Cli, field: str, command: tuple[str, ...], shown: str
+) -> None:
+    result = hostile(*command)
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    if field == "dependents' versions":
+        shown_json = hostile("--json", *command).json()
+        assert shown_json["dependents"][0]["version"] == f"1.0{ERASE}"
+        return
+    assert shown in result.stdout
+
+
+def test_register_output_and_warnings_are_safe(tmp_path: Path, subprocess_cli: Cli) -> None:
+    directory = tmp_path / "w"
+    directory.mkdir()
+    (directory / "pai-manifest.yaml").write_text(  # YAML escapes: raw controls are refused
+        'name: w\ntype: cli\nversion: "2\\x1b[2K\\r"\n"colour\\x1b]0;pwned\\x07": blue\n'
+    )
+    result = subprocess_cli("register", str(directory))
+    assert result.exit_code == 0, result.output
+    _assert_safe(result.output)
+    assert r"Registered w v2\x1b[2K\r" in result.stdout
+    assert r"colour\x1b]0;pwned\x07" in result.stderr
+
+
+def test_verify_and_drift_output_is_safe(hostile: Cli) -> None:
+    for command in (("verify", "evil", "--quick"), ("drift", "evil"), ("deps", "evil")):
+        result = hostile(*command)
+        _assert_safe(result.output)
+
+
+def test_json_escapes_every_control_character(hostile: Cli) -> None:
+    result = hostile("--json", "show", "evil")
+    _assert_safe(result.stdout)
+    document = json.loads(result.stdout)
+    assert document["tool"]["description"] == f"harmless{FORGE}{TITLE}\nsecond line{BIDI}"
+    assert "\\u202e" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "coloured"), [("", True), ("1", False), ("false", False)])
+def test_no_color_counts_only_when_set_to_something(
+    tmp_path: Path, subprocess_cli: Cli, value: str, coloured: bool
+) -> None:
+    write_tool(tmp_path, "a", depends_on=[{"name": "b", "type": "cli"}])
+    subprocess_cli("register", str(tmp_path / "a"))
+
+    result = subprocess_cli("graph", env={"NO_COLOR": value})
+
+    assert result.exit_code == 0
+    assert ("fillcolor" in result.stdout) is coloured
