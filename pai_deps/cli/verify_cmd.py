@@ -223,7 +223,7 @@ def _print_verify(p: Printer, report: VerifyReport) -> None:
             parts.append(f"{counts.drifted} with compatible schema drift")
         if counts.mcp_extra:
             parts.append(f"{counts.mcp_extra} extra")
-        p.info(f"  {result.status}: {', '.join(parts)} ({_seconds(result.duration_ms)})")
+        p.info(f"  {', '.join(parts)} ({_seconds(result.duration_ms)})")
         p.info()
     counts = report.counts
     scope = f"{plural(len(report.tools), 'tool')}, {report.level} level"

@@ -1,0 +1,85 @@
+"""The README tour, run exactly as written: every line, in one shell, from the repo root.
+
+The commands are parsed out of README.md, so the tour and this test cannot drift apart.
+Each `pai-deps` line says `# exit N: why`; the test checks every line exits with its N,
+that the MCP servers really ran, that drift classified the edit, and that the tour left
+`examples/` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+EXIT_NOTE = re.compile(r"#\s*exit (\d+)\b")
+
+
+def tour_lines() -> list[str]:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## A tour\n", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def expected_exit(line: str) -> int:
+    note = EXIT_NOTE.search(line)
+    if "pai-deps" in line.split("#", 1)[0]:
+        assert note is not None, f"the README does not say what this exits with: {line}"
+    return int(note.group(1)) if note else 0
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
+    lines = tour_lines()
+    assert len(lines) >= 20
+    script = ["exec 3>&2 2>&1"]  # fd 3 carries one "<index> <exit code>" per line
+    for index, line in enumerate(lines):
+        script += [f"echo '>>> {index}'", line, f"echo {index} $? >&3"]
+    examples_before = tree_digest(REPO_ROOT / "examples")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TMPDIR": str(tmp_path),
+    }
+    env.pop("PAI_DEPS_DB", None)
+
+    proc = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    codes = dict(tuple(map(int, row.split())) for row in proc.stderr.splitlines() if row)
+    output = proc.stdout
+    outputs = dict(
+        zip(range(len(lines)), re.split(r"^>>> \d+\n", output, flags=re.M)[1:], strict=True)
+    )
+    for index, line in enumerate(lines):
+        assert codes.get(index) == expected_exit(line), f"{line}\n{outputs.get(index)}"
+    by_command = {line.split("#", 1)[0].strip(): outputs[index] for index, line in enumerate(lines)}
+    assert "ragent -> supertag -> ragent" in by_command["pai-deps cycles"]
+    verified = by_command["pai-deps verify --all"]
+    assert "MCP server `python3 server.py`: email 3.1.0" in verified
+    assert "MCP server `python3 server.py`: ragent 0.4.0" in verified
+    assert "input schema matches" in verified
+    drifted = by_command["pai-deps drift supertag"]
+    assert "breaking  /properties/count/type  type changed from integer to string" in drifted
+    assert "Traceback" not in output
+    assert tree_digest(REPO_ROOT / "examples") == examples_before
