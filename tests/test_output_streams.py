@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import ci_repo
+from tests.ci_repo import commit_all, git, write
 from tests.conftest import Cli, run_pai_deps
 from tests.helpers import dep, write_tool
+
+eco = ci_repo.eco  # a git repository with core <- svc <- app registered
 
 MANY = 1500  # enough that `list` overflows a pipe's buffer and `sync` takes a while
 
@@ -181,6 +185,21 @@ def test_dependents_means_direct_and_all_dependents_transitive(
     assert "All Dependents" in debt and "direct and indirect" in debt
     core_in_debt = next(line for line in debt.splitlines() if line.startswith("core"))
     assert core_in_debt.split()[3] == "2"  # svc and app
+
+
+def test_affected_and_ci_affected_draw_a_chain_the_same_way(eco: Path, subprocess_cli: Cli) -> None:
+    git(eco, "checkout", "-q", "-b", "feature")
+    write(eco, "libs/core/src/core.py", "VALUE = 2\n")
+    commit_all(eco)
+
+    plain = subprocess_cli("affected", "core").stdout
+    changed = subprocess_cli("ci", "affected").stdout
+    explained = subprocess_cli("ci", "affected", "--explain").stdout.splitlines()
+
+    assert "app → svc → core" in plain and "app → svc → core" in changed  # app depends on...
+    assert "Why (depends on)" in plain and "Why (depends on)" in changed
+    assert explained[0] == "How the change flows (file -> owning tool -> ... -> affected):"
+    assert "  libs/core/src/core.py -> core -> svc -> app" in explained
 
 
 def test_verify_says_skipped_where_its_summary_does(tmp_path: Path, subprocess_cli: Cli) -> None:
