@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, CliResult, run_pai_deps
 from tests.helpers import write_tool
 
 ERASE = "\x1b[2K\r"  # erase the line, back to its start
@@ -29,10 +29,14 @@ RAW_CONTROL = re.compile(
 )
 
 
-@pytest.fixture
-def hostile(tmp_path: Path, subprocess_cli: Cli) -> Cli:
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """One registry holding the hostile manifest; each command's output is run once."""
+    root = tmp_path_factory.mktemp("hostile")
+    home = root / "home"
+    home.mkdir()
     write_tool(
-        tmp_path,
+        root,
         "evil",
         version=f"1.0{ERASE}",
         description=f"harmless{FORGE}{TITLE}\nsecond line{BIDI}",
@@ -45,9 +49,18 @@ def hostile(tmp_path: Path, subprocess_cli: Cli) -> Cli:
         },
         depends_on=[{"name": "lib", "type": "library", "version": f"^1{ERASE}"}],
     )
-    registered = subprocess_cli("register", str(tmp_path / "evil"))
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    database = str(root / "registry.db")
+    registered = run_pai_deps("--db", database, "register", str(root / "evil"), env=env)
     assert registered.exit_code == 0, registered.output
-    return subprocess_cli
+    cache: dict[tuple[str, ...], CliResult] = {}
+
+    def run(*args: str) -> CliResult:
+        if args not in cache:
+            cache[args] = run_pai_deps("--db", database, *args, env=env)
+        return cache[args]
+
+    return run
 
 
 def _assert_safe(output: str) -> None:
