@@ -21,6 +21,7 @@ from pai_deps.repo import meta
 from pai_deps.repo._base import dict_row
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from pai_deps.timeutil import compact_stamp
+from pai_deps.writes import WRITES
 
 BUSY_TIMEOUT_S = 10.0
 MIGRATION_LOCK_TIMEOUT_S = 30.0
@@ -63,7 +64,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     rolls the whole transaction back.
     """
     conn.execute("BEGIN IMMEDIATE")
-    _WRITES.open += 1
+    WRITES.open += 1
     try:
         yield conn
     except BaseException:
@@ -72,24 +73,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
-        _WRITES.committed += 1
+        WRITES.committed += 1
     finally:
-        _WRITES.open -= 1
-
-
-@dataclass
-class _WriteCount:
-    committed: int = 0
-    open: int = 0
-
-
-_WRITES = _WriteCount()
-
-
-def write_progress() -> tuple[int, bool]:
-    """(transactions committed so far in this process, whether one is open now): what an
-    interrupted command can truthfully say it wrote."""
-    return _WRITES.committed, _WRITES.open > 0
+        WRITES.open -= 1
 
 
 @dataclass

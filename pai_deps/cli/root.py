@@ -23,6 +23,7 @@ from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
 from pai_deps.errors import DatabaseError, PaiDepsError
 from pai_deps.output import Printer, flush, reader_gone
+from pai_deps.writes import WRITES, committed_since
 
 EPILOG = (
     "Global options (--json, -q, -v, --db, --no-color) may be given before or after the "
@@ -44,6 +45,7 @@ class PaiGroup(ManGroup):
     ) -> Any:
         raw = list(sys.argv[1:] if args is None else args)
         hoisted, found = global_options.hoist(raw)
+        writes_before = WRITES.committed  # what this command writes counts from here
         printer = Printer(
             json_mode=found.json, quiet=found.quiet, verbose=found.verbose, no_color=found.no_color
         )
@@ -66,7 +68,7 @@ class PaiGroup(ManGroup):
             printer.error("aborted")
             _exit(1)
         except (KeyboardInterrupt, Interrupted):
-            printer.error(interrupted_message(), prefix="Interrupted")
+            printer.error(interrupted_message(writes_before), prefix="Interrupted")
             _exit(130)
         except PaiDepsError as exc:
             report_error(printer, exc)
@@ -103,11 +105,9 @@ class Interrupted(Exception):
     """Ctrl-C during a command (typer would turn KeyboardInterrupt into a silent exit 130)."""
 
 
-def interrupted_message() -> str:
+def interrupted_message(writes_before: int) -> str:
     """One line saying what an interrupted command did and did not write to the registry."""
-    from pai_deps.db import write_progress
-
-    committed, in_progress = write_progress()
+    committed, in_progress = committed_since(writes_before)
     rolled_back = "; the write in progress was rolled back" if in_progress else ""
     if committed:
         return f"what was written to the registry before is kept{rolled_back}"
