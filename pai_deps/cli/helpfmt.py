@@ -42,9 +42,25 @@ def _usage_piece(param: TyperArgument) -> str:
     return f"{piece}..." if param.nargs != 1 else piece
 
 
+class _ManOption(TyperOption):
+    """An option whose range reads as words (`at least 1`), not `x>=1`."""
+
+    def _get_number_range_help_str(self) -> str | None:
+        if self.count:
+            return None
+        low, high = self.min, self.max
+        if low is not None and high is not None:
+            return f"{low} to {high}"
+        if low is not None:
+            return f"at least {low}"
+        return None if high is None else f"at most {high}"
+
+
 def _name_values(params: list[_click.Parameter]) -> None:
     """Metavars a reader understands: TOOL for an argument, N or NAME for an option value."""
     for param in params:
+        if type(param) is TyperOption:
+            param.__class__ = _ManOption
         if param.metavar is not None:
             continue
         if isinstance(param, TyperArgument):
