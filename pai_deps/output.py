@@ -161,6 +161,10 @@ class Printer:
         if not self.json_mode:
             write(sys.stderr, visible(text) + "\n")
 
+    def usage_error(self, text: str) -> None:
+        """Click's usage block (usage line, hint, error), which quotes the command line."""
+        write(sys.stderr, visible(text.rstrip("\n"), keep_newlines=True) + "\n")
+
     def error(self, message: str, lines: Sequence[str] = (), *, prefix: str = "Error") -> None:
         """The one line of a failure (stderr, in every mode), with its detail lines."""
         write(sys.stderr, f"{prefix}: {visible(message)}\n")

@@ -136,3 +136,10 @@ def test_no_color_counts_only_when_set_to_something(
 
     assert result.exit_code == 0
     assert ("fillcolor" in result.stdout) is coloured
+
+
+def test_usage_errors_quote_the_command_line_visibly() -> None:
+    result = run_pai_deps(f"lst{ERASE}")
+    assert result.exit_code == 2
+    _assert_safe(result.output)
+    assert r"No such command 'lst\x1b[2K\r'" in result.stderr

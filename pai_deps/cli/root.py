@@ -6,6 +6,7 @@ expected failures into one line (or a JSON envelope) with the right exit code.
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import sys
 import traceback
@@ -62,7 +63,9 @@ class PaiGroup(ManGroup):
             if found.json:
                 printer.json({"success": False, "error": _one_line(exc), "code": "usage"})
             else:
-                exc.show()
+                shown = io.StringIO()
+                exc.show(file=shown)
+                printer.usage_error(shown.getvalue())
             _exit(exc.exit_code)
         except typer.Abort:
             printer.error("aborted")
