@@ -55,6 +55,19 @@ def _absolute(value: str) -> Path:
     return Path(os.path.abspath(os.path.expanduser(value)))
 
 
+def registry_files(path: Path) -> list[tuple[Path, str]]:
+    """The registry file and SQLite's companions beside it, each with what it is.
+
+    Nothing pai-deps writes on request (a report, a graph, a backup) may land on one.
+    """
+    return [
+        (path, "the registry database"),
+        (Path(f"{path}-wal"), "the registry database's write-ahead log"),
+        (Path(f"{path}-shm"), "the registry database's shared-memory index"),
+        (Path(f"{path}-journal"), "the registry database's rollback journal"),
+    ]
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction that takes the write lock up front (`BEGIN IMMEDIATE`).

@@ -279,7 +279,7 @@ def test_graph_output_file_svg_and_errors(
     written = odd("graph", "-o", str(out))
     assert written.stdout == f"Graph written to: {out} (11 tools, 11 edges)\n"
     assert out.read_text().startswith("digraph pai_deps {")
-    doc = odd("graph", "-o", str(out), "--json").json()
+    doc = odd("graph", "-o", str(out), "--force", "--json").json()
     assert doc["outputFile"] == str(out) and doc["dot"] == out.read_text()
     assert odd("graph", "-f", "png").exit_code == 2
     assert odd("graph", "--depth", "2").exit_code == 2

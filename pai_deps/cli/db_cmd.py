@@ -121,22 +121,28 @@ def db_backup(
         ),
     ] = None,
 ) -> None:
-    """Write a consistent copy of the registry (SQLite's online backup; safe while in use)."""
-    from pai_deps.db import backup_to, default_backup_path
+    """Write a consistent copy of the registry (SQLite's online backup; safe while in use).
+
+    The copy appears whole or not at all; it never replaces an existing file or lands on
+    the registry's own files (`-wal`, `-shm`).
+    """
+    from pai_deps.db import backup_to, default_backup_path, registry_files
     from pai_deps.errors import PaiDepsError
+    from pai_deps.safeio import atomic_output
 
     state = get_state(ctx)
     with state.registry():
         pass  # open (and migrate) first so the copy is a valid, current registry
     source = state.db_path()
     target = file.expanduser().absolute() if file else default_backup_path(source)
-    if target.exists() and target.is_dir():
+    if target.is_dir():
         target = target / default_backup_path(source).name
-    if target.exists():
-        raise PaiDepsError(f"Backup target {target} already exists; choose another file")
     if not target.parent.is_dir():
         raise PaiDepsError(f"Backup directory {target.parent} does not exist")
-    backup_to(source, target)
+    with atomic_output(
+        target, force=False, protected=registry_files(source), what="backup"
+    ) as temporary:
+        backup_to(source, temporary)
     if state.json:
         state.printer.json({"success": True, "backup": str(target)})
     else:

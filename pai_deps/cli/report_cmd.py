@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pai_deps.cli.options import TypeFilter
-from pai_deps.cli.state import fail, get_state
+from pai_deps.cli.state import State, fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
 from pai_deps.output import Styled, plural
 
@@ -54,13 +54,16 @@ def _load(conn: sqlite3.Connection) -> tuple[Graph, dict[str, GraphNodeRow]]:
     return load_graph(conn, skip_optional=False)
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise PaiDepsError(
-            f"Cannot write {path}: {exc.strerror or exc}", code="write_failed"
-        ) from exc
+Force = Annotated[
+    bool, typer.Option("--force", help="Replace FILE if it exists (never the registry).")
+]
+
+
+def _write(state: State, path: Path, text: str, *, force: bool, what: str) -> None:
+    """Whole or not at all, never over the registry, an existing file only with --force."""
+    from pai_deps.safeio import write_output_file
+
+    write_output_file(path, text, force=force, protected=state.registry_files(), what=what)
 
 
 # -- debt ------------------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def health(
 # -- report ----------------------------------------------------------------------------------
 
 
-def report(ctx: typer.Context, output: Output = None) -> None:
+def report(ctx: typer.Context, output: Output = None, force: Force = False) -> None:
     """A Markdown report of the registry, with a Mermaid diagram.
 
     Overview, tools by type, debt, reliability and cycles, verifications, and a diagram
@@ -240,7 +243,7 @@ def report(ctx: typer.Context, output: Output = None) -> None:
         )
     )
     if output is not None:
-        _write(output, text)
+        _write(state, output, text, force=force, what="report")
     p = state.printer
     if state.json:
         doc: dict[str, Any] = {"success": True, "report": text}
@@ -296,6 +299,7 @@ def graph(
     ] = None,
     type_: TypeFilter = None,
     output: Output = None,
+    force: Force = False,
     skip_optional: Annotated[
         bool, typer.Option("--skip-optional", help="Leave out optional dependencies.")
     ] = False,
@@ -341,7 +345,7 @@ def graph(
         if format_ == "svg":
             text = content["svg"] = _svg(text)
     if output is not None:
-        _write(output, text)
+        _write(state, output, text, force=force, what="graph")
     p = state.printer
     if state.json:
         doc: dict[str, Any] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -113,13 +112,10 @@ def init(
     )
     parse_manifest_text(text, str(target))  # what we write must register as written
     if not dry_run:
-        temporary = target.with_name(f".{MANIFEST_FILENAME}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(target)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise PaiDepsError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+        from pai_deps.safeio import write_output_file
+
+        protected = state.registry_files()
+        write_output_file(target, text, force=force, protected=protected, what="manifest")
     summary: dict[str, Any] = {
         "success": True,
         "action": "preview" if dry_run else "created",

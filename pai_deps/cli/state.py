@@ -27,6 +27,16 @@ class State:
 
         return resolve_db_path(self.db_option)
 
+    def registry_files(self) -> list[tuple[Path, str]]:
+        """The registry's files, which nothing written on request may replace."""
+        from pai_deps.db import registry_files
+        from pai_deps.errors import UsageError
+
+        try:
+            return registry_files(self.db_path())
+        except UsageError:  # no usable registry path: nothing to protect
+            return []
+
     @contextmanager
     def registry(self) -> Iterator[sqlite3.Connection]:
         """The migrated registry connection, closed afterwards."""
