@@ -169,16 +169,30 @@ def _is_test_file(filename: str) -> bool:
 
 def _read_source(path: Path, root: Path, analysis: Analysis) -> str | None:
     rel = path.relative_to(root).as_posix()
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            analysis.warnings.append(f"Skipped {rel}: larger than {MAX_FILE_BYTES} bytes")
-            return None
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        analysis.warnings.append(f"Could not read {rel}: {exc.strerror or exc}")
-        return None
-    analysis.sources.append(rel)
+    text = _read_project_file(path, rel, analysis)
+    if text is not None:
+        analysis.sources.append(rel)
     return text
+
+
+def _read_project_file(path: Path, rel: str, analysis: Analysis) -> str | None:
+    """A project file's text, or None with a warning: regular files of at most 1 MB only.
+
+    A FIFO would block the read forever and `/dev/zero` would never end.
+    """
+    from pai_deps.safeio import FileGuardError, read_regular_file
+
+    try:
+        raw = read_regular_file(path, limit=MAX_FILE_BYTES)
+    except FileGuardError as exc:
+        if exc.code == "file_too_large":
+            analysis.warnings.append(f"Skipped {rel}: larger than {MAX_FILE_BYTES} bytes")
+        elif exc.code == "not_a_regular_file":
+            analysis.warnings.append(f"Skipped {rel}: not a regular file")
+        else:
+            analysis.warnings.append(f"Could not read {rel}: {exc.message.split(': ', 1)[-1]}")
+        return None
+    return raw.decode("utf-8", errors="replace")
 
 
 # ---------------------------------------------------------------------------- python
@@ -404,10 +418,14 @@ def _analyze_python(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> 
     requirements: list[str] = []
     if pyproject.is_file():
         analysis.sources.append("pyproject.toml")
+        text = _read_project_file(pyproject, "pyproject.toml", analysis)
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            data = tomllib.loads(text) if text is not None else {}
+        except tomllib.TOMLDecodeError as exc:
             analysis.warnings.append(f"Could not parse pyproject.toml: {exc}")
+            data = {}
+        except (RecursionError, MemoryError):
+            analysis.warnings.append("Could not parse pyproject.toml: nested too deeply")
             data = {}
         project = _table(data.get("project"))
         poetry = _table(_table(data.get("tool")).get("poetry"))
@@ -452,17 +470,20 @@ def _analyze_python(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> 
             text = _read_source(path, root, analysis)
             if text is None:
                 continue
+            rel = path.relative_to(root).as_posix()
             try:
                 with warnings.catch_warnings():  # invalid escapes etc.: we never run it
                     warnings.simplefilter("ignore")
                     tree = ast.parse(text, filename=str(path))
+                facts = _py_file_facts(tree)
             except (SyntaxError, ValueError) as exc:
                 line = getattr(exc, "lineno", None)
                 where = f" (line {line})" if line else ""
-                rel = path.relative_to(root).as_posix()
                 analysis.warnings.append(f"Skipped {rel}: syntax error{where}")
                 continue
-            facts = _py_file_facts(tree)
+            except (RecursionError, MemoryError):
+                analysis.warnings.append(f"Skipped {rel}: nested too deeply")
+                continue
             scanned = True
             mcp_server = mcp_server or facts.mcp_server
             imports |= facts.module_imports - own_packages
@@ -683,10 +704,14 @@ def _module_package(specifier: str) -> str | None:
 def _analyze_node(root: Path, analysis: Analysis, deps: _Deps, scan: bool) -> None:
     package = root / "package.json"
     analysis.sources.append("package.json")
+    text = _read_project_file(package, "package.json", analysis)
     try:
-        data = json.loads(package.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text) if text is not None else {}
+    except json.JSONDecodeError as exc:
         analysis.warnings.append(f"Could not parse package.json: {exc}")
+        data = {}
+    except (RecursionError, MemoryError):
+        analysis.warnings.append("Could not parse package.json: nested too deeply")
         data = {}
     if not isinstance(data, dict):
         analysis.warnings.append("Could not parse package.json: not a JSON object")

@@ -94,10 +94,8 @@ class _SpecCache:
         self._specs: dict[str, Any] = {}
 
     def layer(self, path: str, base: str) -> _Layer | None:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
-        except OSError:
+        text = _read_small_text(path)
+        if text is None:
             return None
         spec = self._specs.get(text)
         if spec is None:
@@ -105,14 +103,26 @@ class _SpecCache:
         return _Layer(base, spec) if len(spec.patterns) else None
 
 
+# Ignore files and git pointers are small; a FIFO or /dev/zero in their place is hostile.
+_MAX_IGNORE_FILE_BYTES = 1024 * 1024
+
+
+def _read_small_text(path: str | Path) -> str | None:
+    """A small regular file's text, or None (missing, special, huge, unreadable)."""
+    from pai_deps.safeio import FileGuardError, read_regular_file
+
+    try:
+        raw = read_regular_file(path, limit=_MAX_IGNORE_FILE_BYTES)
+    except FileGuardError:
+        return None
+    return raw.decode("utf-8", errors="replace")
+
+
 def _git_info_exclude(git_entry: Path) -> str | None:
     """Where `info/exclude` lives for a `.git` directory or a `.git` file (worktree)."""
     if git_entry.is_dir():
         return str(git_entry / "info" / "exclude")
-    try:
-        text = git_entry.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
+    text = (_read_small_text(git_entry) or "").strip()
     if not text.startswith("gitdir:"):
         return None
     git_dir = Path(text[len("gitdir:") :].strip())
@@ -120,10 +130,10 @@ def _git_info_exclude(git_entry: Path) -> str | None:
         git_dir = git_entry.parent / git_dir
     common = git_dir / "commondir"
     if common.is_file():
-        try:
-            git_dir = git_dir / common.read_text(encoding="utf-8").strip()
-        except OSError:
+        pointer = _read_small_text(common)
+        if pointer is None:
             return None
+        git_dir = git_dir / pointer.strip()
     return str(git_dir / "info" / "exclude")
 
 
@@ -141,31 +151,12 @@ def _is_ignored(rel_dir: str, layers: Sequence[_Layer]) -> bool:
 
 
 class _NameReader:
-    """Reads `name` with ruamel's C safe loader; one instance per walk (it's reusable)."""
+    """Reads `name` through the manifest loader: the same size cap and YAML guards."""
 
     def __init__(self) -> None:
-        from ruamel.yaml import YAML
+        from pai_deps.manifest import read_manifest_name
 
-        self._yaml = YAML(typ="safe", pure=False)
-
-    def read(self, path: Path) -> str | None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        # Exact pre-filter: a name key needs the bytes "name", unless spelled with
-        # escapes ("\\x6eame") or in UTF-16/32 (NUL bytes). Saves parsing name-less files.
-        if b"name" not in data and b"\\" not in data and b"\x00" not in data:
-            return None
-        try:
-            doc = self._yaml.load(data)
-        except Exception:  # any parse/compose/construct error means "no usable name"
-            return None
-        if isinstance(doc, dict):
-            name = doc.get("name")
-            if isinstance(name, str) and name:
-                return name
-        return None
+        self.read = read_manifest_name
 
 
 def discover(

@@ -14,6 +14,7 @@ without a second, round-trip parse. Every failure, whatever the input bytes, is 
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import functools
 import hashlib
@@ -86,6 +87,9 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 _MAX_EXPANDED_NODES = 1_000_000
 # Manifests nest four levels deep; libyaml's recursive composer must never see thousands.
 _MAX_DEPTH = 100
+# Debt is a small whole number; the cap keeps sums and fan-in products inside SQLite's
+# 64-bit integers (a bigger value once aborted a whole sync with an overflow).
+MAX_DEBT_SCORE = 1_000_000_000
 # Past this many problems the rest are summarised in one line.
 _MAX_ISSUES = 100
 
@@ -310,7 +314,10 @@ class Manifest(_Strict):
         "chains multiply it.",
     )
     debt_score: int = Field(
-        default=0, ge=0, description="Technical debt, a whole number; 0 means none."
+        default=0,
+        ge=0,
+        le=MAX_DEBT_SCORE,
+        description="Technical debt, a whole number; 0 means none.",
     )
     mcp_start: str | None = Field(
         default=None,
@@ -481,18 +488,54 @@ def _nesting_exceeds_limit(text: str) -> int | None:
     return None
 
 
+class _TooLarge(Exception):
+    """The document's aliases and merge keys would expand past `_MAX_EXPANDED_NODES`."""
+
+
 def _compose_and_construct(text: str) -> tuple[Node | None, Any]:
-    """Parse one YAML document, keeping the node tree for line numbers."""
+    """Parse one YAML document, keeping the node tree for line numbers.
+
+    The expanded size is checked on the node graph before construction: constructing
+    a merge-key bomb is what takes minutes and gigabytes.
+    """
     loader = _Loader(text)
     try:
         with warnings.catch_warnings():
             # ruamel reports e.g. reused anchors as warnings; they must not reach stderr.
             warnings.simplefilter("ignore")
             node = loader.get_single_node()
+            if node is not None and "*" in text:
+                from pai_deps.yaml_guard import expanded_size_exceeds
+
+                if expanded_size_exceeds(node, _MAX_EXPANDED_NODES):
+                    raise _TooLarge
             data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
     return node, data
+
+
+def load_yaml_document(decoded: str, source: str) -> tuple[Node | None, Any]:
+    """One YAML document with every guard: nesting depth, expansion size, one-line errors.
+
+    The only way pai-deps turns manifest text into data (`register`, `sync`, `discover`).
+    """
+    too_deep_at = _nesting_exceeds_limit(decoded)
+    if too_deep_at is not None:
+        raise _yaml_error(source, too_deep_at, f"nested more than {_MAX_DEPTH} levels deep")
+    try:
+        return _compose_and_construct(decoded)
+    except _TooLarge:
+        raise _yaml_error(
+            source, None, f"aliases expand to more than {_MAX_EXPANDED_NODES:,} values"
+        ) from None
+    except RecursionError:
+        raise _yaml_error(source, None, "nested too deeply") from None
+    except MemoryError:
+        raise _yaml_error(source, None, "too large to load") from None
+    except Exception as exc:  # ruamel raises many types; none may escape as a traceback
+        line, problem = _describe_yaml_error(exc, decoded)
+        raise _yaml_error(source, line, problem) from None
 
 
 # --------------------------------------------------------------------------- paths and reading
@@ -550,14 +593,23 @@ def load_manifest(path: Path | str, *, strict: bool = False) -> LoadedManifest:
     every failure.
     """
     manifest_path = resolve_manifest_path(path)
+    return manifest_from_bytes(read_manifest_bytes(manifest_path), manifest_path, strict=strict)
+
+
+def read_manifest_bytes(manifest_path: Path) -> bytes:
+    """The file's bytes, through the one guarded reader: regular files of at most 1 MiB."""
+    from pai_deps.safeio import FileGuardError, read_regular_file
+
     try:
-        with manifest_path.open("rb") as handle:
-            raw = handle.read(MAX_MANIFEST_BYTES + 1)
-    except OSError as exc:
-        raise ManifestError(
-            f"Cannot read {manifest_path}: {exc.strerror or exc}",
-            details={"file": str(manifest_path)},
-        ) from None
+        return read_regular_file(manifest_path, limit=MAX_MANIFEST_BYTES)
+    except FileGuardError as exc:
+        if exc.code == "file_too_large":
+            raise _too_large(str(manifest_path)) from None
+        raise ManifestError(exc.message, details={"file": str(manifest_path)}) from None
+
+
+def manifest_from_bytes(raw: bytes, manifest_path: Path, *, strict: bool) -> LoadedManifest:
+    """Parse and validate bytes already read from `manifest_path` (see `load_manifest`)."""
     parsed = parse_manifest_text(raw, str(manifest_path), strict=strict)
     return LoadedManifest(
         manifest=parsed.manifest,
@@ -591,23 +643,9 @@ def parse_manifest_text(text: str | bytes, source: str, *, strict: bool = False)
 
 
 def _parse(decoded: str, source: str, *, strict: bool) -> tuple[Manifest, list[str]]:
-    too_deep_at = _nesting_exceeds_limit(decoded)
-    if too_deep_at is not None:
-        raise _yaml_error(source, too_deep_at, f"nested more than {_MAX_DEPTH} levels deep")
-    try:
-        node, data = _compose_and_construct(decoded)
-    except RecursionError:
-        raise _yaml_error(source, None, "nested too deeply") from None
-    except MemoryError:
-        raise _yaml_error(source, None, "too large to load") from None
-    except Exception as exc:  # ruamel raises many types; none may escape as a traceback
-        line, problem = _describe_yaml_error(exc, decoded)
-        raise _yaml_error(source, line, problem) from None
-
+    node, data = load_yaml_document(decoded, source)
     if not isinstance(data, dict):
         raise _invalid(source, [_root_issue(data, node)])
-    if "*" in decoded and node is not None:
-        _check_alias_expansion(node, source)
 
     try:
         unknown = list(_unknown_keys(data, Manifest, ()))
@@ -624,10 +662,16 @@ def _parse(decoded: str, source: str, *, strict: bool) -> tuple[Manifest, list[s
         return manifest, []
 
     # Something to report: only now pay for line numbers.
-    issues = [_issue_from_error(err, node) for exc in errors for err in exc.errors()]
+    index = _KeyIndex()
+    issues = [_issue_from_error(err, node, index) for exc in errors for err in exc.errors()]
     unknown_warnings: list[str] = []
     for key_path in unknown:
-        line = _line_of(node, key_path)
+        if not strict and len(unknown_warnings) >= _MAX_ISSUES:
+            unknown_warnings.append(
+                f"... and {len(unknown) - _MAX_ISSUES} more unknown keys ignored"
+            )
+            break
+        line = _line_of(node, key_path, index)
         if strict:
             issues.append(_Issue(_format_path(key_path), "unknown key", line))
         else:
@@ -652,11 +696,7 @@ def _decode(text: str | bytes, source: str) -> tuple[bytes, str]:
     else:
         raw = bytes(text)
     if len(raw) > MAX_MANIFEST_BYTES:
-        raise ManifestError(
-            f"Cannot read {source}: too large (over {MAX_MANIFEST_BYTES:,} bytes; "
-            "a manifest is a few hundred)",
-            details={"file": source, "limit": MAX_MANIFEST_BYTES},
-        )
+        raise _too_large(source)
     if isinstance(text, str):
         return raw, text
     try:
@@ -670,7 +710,66 @@ def _decode(text: str | bytes, source: str) -> tuple[bytes, str]:
         ) from None
 
 
+def read_manifest_name(path: Path) -> str | None:
+    """The `name` a manifest file declares, or None if it cannot be read or parsed.
+
+    Uses the same guarded reader and YAML loader as `load_manifest`, without validating
+    the rest: `discover` lists manifests whether or not they are valid.
+    """
+    try:
+        raw = read_manifest_bytes(path)
+        # Exact pre-filter: a name key needs the bytes "name", unless spelled with
+        # escapes ("\\x6eame") or in UTF-16/32 (NUL bytes). Saves parsing name-less files.
+        if b"name" not in raw and b"\\" not in raw and b"\x00" not in raw:
+            return None
+        _, decoded = _decode(_from_bom(raw), str(path))
+        _, data = load_yaml_document(decoded, str(path))
+    except (ManifestError, RecursionError, MemoryError):
+        return None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def key_line(manifest_path: Path, dotted: str) -> int | None:
+    """The 1-based line of `dotted` (`provides.cli[0].output_schema`) in a manifest file."""
+    loc = tuple(name if name else int(number) for name, number in _PATH_PART.findall(dotted))
+    try:
+        raw = read_manifest_bytes(manifest_path)
+        _, decoded = _decode(raw, str(manifest_path))
+        node, _ = load_yaml_document(decoded, str(manifest_path))
+    except (ManifestError, RecursionError, MemoryError):
+        return None
+    return _line_of(node, loc)
+
+
+def _from_bom(raw: bytes) -> bytes | str:
+    """UTF-16/32 text (with a byte-order mark) as str; anything else as the bytes."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                return raw
+    return raw
+
+
 # --------------------------------------------------------------------------- errors
+
+
+def _too_large(source: str) -> ManifestError:
+    return ManifestError(
+        f"Cannot read {source}: too large (over {MAX_MANIFEST_BYTES:,} bytes; "
+        "a manifest is a few hundred)",
+        details={"file": source, "limit": MAX_MANIFEST_BYTES},
+    )
 
 
 def _yaml_error(source: str, line: int | None, problem: str) -> ManifestError:
@@ -758,33 +857,6 @@ def _root_issue(data: Any, node: Node | None) -> _Issue:
     return _Issue("<root>", f"must be a mapping of keys to values (got {_kind(data)})", line)
 
 
-def _check_alias_expansion(root: Node, source: str) -> None:
-    """Reject alias bombs before pydantic walks the expanded structure."""
-    sizes: dict[int, int] = {}
-
-    def size(node: Node) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        sizes[key] = 1  # a recursive alias counts once
-        total = 1
-        if isinstance(node, SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
-        sizes[key] = total
-        return total
-
-    try:
-        expanded = size(root)
-    except RecursionError:
-        raise _yaml_error(source, None, "nested too deeply") from None
-    if expanded > _MAX_EXPANDED_NODES:
-        raise _yaml_error(
-            source, None, f"aliases expand to more than {_MAX_EXPANDED_NODES:,} values"
-        )
-
-
 # --------------------------------------------------------------------------- issue building
 
 Loc = tuple[Any, ...]  # str keys and int indexes; odd YAML keys may be anything
@@ -849,19 +921,35 @@ def _format_path(loc: Loc) -> str:
     return text or "<root>"
 
 
-def _find(node: Node | None, loc: Loc) -> tuple[Node | None, Node | None, int]:
+class _KeyIndex:
+    """Each mapping node's keys as a dict, built on first use: one lookup per key, not a scan.
+
+    (A manifest with 50,000 unknown keys took minutes when each line lookup scanned.)
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[int, dict[str, tuple[Node, Node]]] = {}
+
+    def get(self, node: MappingNode, key: str) -> tuple[Node, Node] | None:
+        table = self._tables.get(id(node))
+        if table is None:
+            table = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    table.setdefault(str(k.value), (k, v))
+            self._tables[id(node)] = table
+        return table.get(key)
+
+
+def _find(
+    node: Node | None, loc: Loc, index: _KeyIndex | None = None
+) -> tuple[Node | None, Node | None, int]:
     """Walk the node tree along `loc`: (key node, value node, parts matched)."""
+    index = index if index is not None else _KeyIndex()
     key_node: Node | None = None
     for depth, part in enumerate(loc):
         if isinstance(node, MappingNode) and isinstance(part, str | int | bool | float):
-            match = next(
-                (
-                    (k, v)
-                    for k, v in node.value
-                    if isinstance(k, ScalarNode) and k.value == str(part)
-                ),
-                None,
-            )
+            match = index.get(node, str(part))
             if match is None:
                 return key_node, node, depth
             key_node, node = match
@@ -874,25 +962,26 @@ def _find(node: Node | None, loc: Loc) -> tuple[Node | None, Node | None, int]:
     return key_node, node, len(loc)
 
 
-def _line_of(root: Node | None, loc: Loc) -> int | None:
+def _line_of(root: Node | None, loc: Loc, index: _KeyIndex | None = None) -> int | None:
     """1-based line of the key (or item) at `loc`; its parent's line if it is missing."""
-    key_node, node, matched = _find(root, loc)
+    key_node, node, matched = _find(root, loc, index)
     if matched == 0 and loc:
         return None  # a key missing from the root: no better line than "the file"
     target = key_node if matched == len(loc) and key_node is not None else node
     return target.start_mark.line + 1 if target is not None else None
 
 
-def _issue_from_error(err: Any, root: Node | None) -> _Issue:
+def _issue_from_error(err: Any, root: Node | None, index: _KeyIndex) -> _Issue:
     loc: Loc = tuple(err["loc"])
     ctx = err.get("ctx") or {}
     if err["type"] in ("duplicate_dependency", "self_dependency"):
         loc = ("depends_on", ctx["index"], "name")
-    _, value_node, matched = _find(root, loc)
+    _, value_node, matched = _find(root, loc, index)
     source_text = (
         value_node.value if matched == len(loc) and isinstance(value_node, ScalarNode) else None
     )
-    return _Issue(_format_path(loc), _message(err, loc, source_text), _line_of(root, loc))
+    line = _line_of(root, loc, index)
+    return _Issue(_format_path(loc), _message(err, loc, source_text), line)
 
 
 def _message(err: Any, loc: Loc, source_text: str | None) -> str:

@@ -8,6 +8,7 @@ transaction, so a failure anywhere leaves the registry exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -186,18 +187,14 @@ def schema_refs(manifest: Manifest) -> list[tuple[str, str]]:
 
 
 def resolve_schema_path(tool_dir: Path, ref: str) -> Path:
-    """A schema reference as a file: absolute, `~`-expanded, or relative to the tool."""
-    path = Path(ref).expanduser()
+    """A schema reference as a file: absolute, `~`-expanded, or relative to the tool.
+
+    As in a shell, `~user` naming no user stays as written (a relative path).
+    """
+    path = Path(ref)
+    with contextlib.suppress(RuntimeError):  # no such user, or no home directory
+        path = path.expanduser()
     return path if path.is_absolute() else tool_dir / path
-
-
-def _line_of(manifest_path: Path, ref: str) -> int | None:
-    """The 1-based line of the manifest that names a schema file (for error messages)."""
-    try:
-        lines = manifest_path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((number for number, line in enumerate(lines, 1) if ref in line), None)
 
 
 def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest:
@@ -207,6 +204,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
     status `unknown` and the reason, and `drift` reports it missing. Under `strict` it is
     an error, like every other problem with a schema file.
     """
+    from pai_deps.manifest import key_line
     from pai_deps.schemas import load_json_file, normalise, schema_hash
 
     manifest = loaded.manifest
@@ -223,7 +221,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
         except PaiDepsError as exc:
             if exc.code == "file_not_found" and not strict:  # not there yet: a warning
                 absent[ref] = f"schema file {schema_path} did not exist when it was registered"
-                line = _line_of(loaded.manifest_path, ref)
+                line = key_line(loaded.manifest_path, location)
                 warnings.append(
                     f"{location}{f' (line {line})' if line else ''}: schema file not found: "
                     f"{schema_path}; its contract stays unknown until the file exists"
@@ -235,7 +233,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
     if issues:
         path = str(loaded.manifest_path)
         located = [
-            (where, _line_of(loaded.manifest_path, ref), message) for where, ref, message in issues
+            (where, key_line(loaded.manifest_path, where), message) for where, _, message in issues
         ]
         raise ManifestError(
             f"Invalid manifest at {path}:",

@@ -72,16 +72,18 @@ def parse_json_text(text: str, source: str) -> Any:
         raise InvalidJSONError(f"Invalid JSON in {source}: nested too deeply") from None
 
 
+# Schemas are kilobytes; a bigger file (or /dev/zero) would cost seconds and gigabytes.
+MAX_SCHEMA_BYTES = 4 * 1024 * 1024
+
+
 def load_json_file(path: Path) -> Any:
-    """Read and parse a JSON file; every failure is one PaiDepsError line naming the file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PaiDepsError(f"File not found: {path}", code="file_not_found") from None
-    except OSError as exc:
-        raise PaiDepsError(
-            f"Cannot read {path}: {exc.strerror or exc}", code="file_unreadable"
-        ) from None
+    """Read and parse a JSON file; every failure is one PaiDepsError line naming the file.
+
+    Only a regular file of at most `MAX_SCHEMA_BYTES` is read (no FIFO, no device).
+    """
+    from pai_deps.safeio import read_regular_file
+
+    raw = read_regular_file(path, limit=MAX_SCHEMA_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pai_deps.db import transaction
 from pai_deps.discovery import discover
 from pai_deps.errors import PaiDepsError
-from pai_deps.manifest import load_manifest
+from pai_deps.manifest import load_manifest, manifest_from_bytes, read_manifest_bytes
 from pai_deps.output import Progress
 from pai_deps.registry import (
     PreparedManifest,
@@ -91,13 +91,6 @@ class SyncResult:
         }
 
 
-def file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def sync(
     conn: sqlite3.Connection,
     roots: Sequence[Path],
@@ -129,8 +122,16 @@ def sync(
     progress.set_total(len(found.manifests))
     for entry in found.manifests:
         existing = registered.get(str(entry.path))
-        digest = file_hash(entry.path)
-        if existing is not None and digest is not None and digest == existing.manifest_hash:
+        try:
+            # The one guarded reader: a FIFO never blocks, a 4 GB file is refused after a
+            # stat. The bytes are hashed and, when they changed, parsed without a re-read.
+            raw = read_manifest_bytes(entry.path)
+        except PaiDepsError as exc:
+            items.append(SyncItem(entry.path, None, "error", exc.message, list(exc.lines)))
+            progress.advance()
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if existing is not None and digest == existing.manifest_hash:
             error = _strict_error(entry.path) if strict else None
             if error is not None:  # unchanged, but --strict refuses its warnings now
                 items.append(
@@ -141,7 +142,7 @@ def sync(
             progress.advance()
             continue
         try:
-            prepared = prepare(load_manifest(entry.path, strict=strict), strict=strict)
+            prepared = prepare(manifest_from_bytes(raw, entry.path, strict=strict), strict=strict)
         except PaiDepsError as exc:
             items.append(SyncItem(entry.path, None, "error", exc.message, list(exc.lines)))
             progress.advance()

@@ -244,10 +244,14 @@ def test_directory_without_manifest(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "name: a\ntype: cli\n")
 
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "open", refuse)
+    def refuse(target: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(target) == str(path):  # root reads any file: only a refusal is testable
+            raise PermissionError(13, "Permission denied")
+        return real_open(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(ManifestError) as info:
         load_manifest(path)
     assert info.value.message == f"Cannot read {path}: Permission denied"
@@ -259,6 +263,11 @@ def test_special_file_is_refused_without_blocking(tmp_path: Path) -> None:
     with pytest.raises(ManifestError) as info:
         load_manifest(fifo)
     assert info.value.message == f"Cannot read {fifo}: not a regular file"
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ManifestError) as info:
+        load_manifest(link)
+    assert info.value.message == f"Cannot read {link}: not a regular file"
 
 
 # --------------------------------------------------------------------------- unreadable content

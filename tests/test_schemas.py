@@ -262,7 +262,7 @@ def test_load_missing_file(tmp_path: Path) -> None:
 def test_load_directory_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(PaiDepsError, match="Cannot read") as info:
         load_json_file(tmp_path)
-    assert info.value.code == "file_unreadable"
+    assert info.value.code == "not_a_regular_file"
 
 
 def test_load_invalid_json_gives_line_and_column(tmp_path: Path) -> None:

@@ -1,0 +1,275 @@
+"""Manifests and schema files from a hostile repository, through the real CLI.
+
+Each input here once crashed, hung or ate memory. Now every one is a clean error about
+that one manifest: `register` says what is wrong, `sync` registers all the others, and
+nothing runs long or large (each run has hard memory and time limits).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli, CliResult
+from tests.helpers import write_tool
+from tests.limits import run_limited
+
+
+def _manifest(directory: Path, text: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "pai-manifest.yaml").write_text(text)
+    return directory
+
+
+def _with_schema(directory: Path, name: str, schema_ref: str) -> Path:
+    return _manifest(
+        directory,
+        f"name: {name}\ntype: cli\nprovides:\n  cli:\n    - command: {name} x --json\n"
+        f"      output_schema: {json.dumps(schema_ref)}\n",
+    )
+
+
+def _assert_clean_failure(result: CliResult, *, fragment: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert fragment in result.stderr, result.stderr
+
+
+# -- item 3: one bad manifest is one error -------------------------------------------------
+
+
+HOSTILE_SCHEMA_REFS = {
+    "nul": ("a\0b.json", "NUL byte"),
+    "nouser": ("~nosuchuser-pai/x.json", "nosuchuser-pai"),
+    "zero": ("/dev/zero", "not a regular file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_SCHEMA_REFS))
+def test_hostile_schema_paths_are_manifest_errors(tmp_path: Path, db_path: Path, case: str) -> None:
+    ref, fragment = HOSTILE_SCHEMA_REFS[case]
+    tool = _with_schema(tmp_path / case, case, ref)
+    result = run_limited("--db", str(db_path), "register", str(tool), timeout=20)
+    _assert_clean_failure(result, fragment=fragment)
+    assert "provides.cli[0].output_schema (line 6): " in result.stderr
+
+
+def test_a_huge_debt_score_is_a_manifest_error(tmp_path: Path, cli: Cli) -> None:
+    tool = _manifest(tmp_path / "a", "name: a\ntype: cli\ndebt_score: 99999999999999999999\n")
+    result = cli("register", str(tool))
+    _assert_clean_failure(result, fragment="debt_score (line 3): must be at most")
+
+
+def test_sync_registers_everything_else(tmp_path: Path, db_path: Path) -> None:
+    root = tmp_path / "repo"
+    for case, (ref, _) in HOSTILE_SCHEMA_REFS.items():
+        _with_schema(root / case, case, ref)
+    _manifest(root / "debt", "name: debt\ntype: cli\ndebt_score: 99999999999999999999\n")
+    write_tool(root, "good-one")
+    write_tool(root, "good-two", depends_on=[{"name": "good-one", "type": "cli"}])
+    result = run_limited("--db", str(db_path), "--json", "sync", str(root), timeout=30)
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    document = json.loads(result.stdout)
+    statuses = {Path(item["path"]).parent.name: item["status"] for item in document["results"]}
+    assert statuses == {
+        "debt": "error",
+        "nul": "error",
+        "nouser": "error",
+        "zero": "error",
+        "good-one": "new",
+        "good-two": "new",
+    }
+    listed = run_limited("--db", str(db_path), "--json", "list")
+    assert sorted(t["id"] for t in json.loads(listed.stdout)["tools"]) == ["good-one", "good-two"]
+
+
+# -- item 9: schema files that are not small regular files -----------------------------------
+
+
+def test_a_fifo_schema_does_not_hang(tmp_path: Path, db_path: Path) -> None:
+    tool = _with_schema(tmp_path / "fifo", "fifo", "schema.json")
+    os.mkfifo(tool / "schema.json")
+    for command in (("register", str(tool)), ("sync", str(tmp_path))):
+        result = run_limited("--db", str(db_path), *command, timeout=20)
+        _assert_clean_failure(result, fragment="FIFO")
+
+
+def test_a_huge_schema_is_refused_before_reading(tmp_path: Path, db_path: Path) -> None:
+    tool = _with_schema(tmp_path / "huge", "huge", "schema.json")
+    with (tool / "schema.json").open("wb") as handle:
+        handle.truncate(100 << 20)  # sparse: 100 MB that cost nothing to make
+    result = run_limited("--db", str(db_path), "register", str(tool), memory_mb=400, timeout=20)
+    _assert_clean_failure(result, fragment="larger than the 4 MiB limit")
+
+
+# -- item 10: sync stats before it reads ---------------------------------------------------
+
+
+def test_sync_does_not_read_a_huge_manifest(tmp_path: Path, db_path: Path) -> None:
+    root = tmp_path / "repo"
+    write_tool(root, "fine")
+    huge = root / "huge"
+    huge.mkdir()
+    with (huge / "pai-manifest.yaml").open("wb") as handle:
+        handle.truncate(4 << 30)  # sparse 4 GiB
+    result = run_limited("--db", str(db_path), "--json", "sync", str(root), memory_mb=400)
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    by_dir = {Path(item["path"]).parent.name: item for item in document["results"]}
+    assert by_dir["fine"]["status"] == "new"
+    assert by_dir["huge"]["status"] == "error" and "too large" in by_dir["huge"]["error"]
+
+
+# -- item 7: discover reads names with the guarded loader ------------------------------------
+
+
+def test_discover_survives_a_deeply_nested_manifest(tmp_path: Path, db_path: Path) -> None:
+    _manifest(tmp_path / "deep", "name: deep\ntype: cli\nx:\n  " + "- " * 50_000 + "z\n")
+    _manifest(tmp_path / "wide", "name: wide\ntype: cli\nx: " + "[" * 60_000 + "]" * 60_000)
+    _manifest(tmp_path / "ok", "name: ok\ntype: cli\n")
+    result = run_limited("--db", str(db_path), "--json", "discover", str(tmp_path), timeout=20)
+    assert result.exit_code == 0, result.output
+    names = {Path(m["path"]).parent.name: m["name"] for m in json.loads(result.stdout)["manifests"]}
+    assert names == {"deep": None, "ok": "ok", "wide": None}
+
+
+def test_discover_does_not_read_a_fifo_or_a_huge_manifest(tmp_path: Path, db_path: Path) -> None:
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "pai-manifest.yaml")
+    (tmp_path / "huge").mkdir()
+    with (tmp_path / "huge" / "pai-manifest.yaml").open("wb") as handle:
+        handle.truncate(2 << 30)
+    _manifest(tmp_path / "ok", "name: ok\ntype: cli\n")
+    result = run_limited(
+        "--db", str(db_path), "--json", "discover", str(tmp_path), memory_mb=400, timeout=20
+    )
+    assert result.exit_code == 0, result.output
+    names = {Path(m["path"]).parent.name: m["name"] for m in json.loads(result.stdout)["manifests"]}
+    assert names == {"huge": None, "ok": "ok"}
+
+
+# -- item 8: merge-key bombs -----------------------------------------------------------------
+
+
+def _merge_bomb(levels: int) -> str:
+    lines = ["b0: &b0 {k: v}"]
+    for level in range(1, levels + 1):
+        lines.append(f"b{level}: &b{level} {{<<: [*b{level - 1}, *b{level - 1}], k{level}: v}}")
+    return "\n".join([*lines, "name: bomb", "type: cli", ""])
+
+
+@pytest.mark.parametrize("levels", [24, 26])
+def test_a_merge_key_bomb_fails_fast_and_small(tmp_path: Path, db_path: Path, levels: int) -> None:
+    tool = _manifest(tmp_path / "bomb", _merge_bomb(levels))
+    assert len((tool / "pai-manifest.yaml").read_bytes()) < 1500
+    for command in (("register", str(tool)), ("discover", str(tmp_path))):
+        result = run_limited("--db", str(db_path), *command, memory_mb=400, timeout=15)
+        assert "internal error" not in result.output
+        assert result.exit_code in (0, 1), result.output
+    refused = run_limited("--db", str(db_path), "register", str(tool), memory_mb=400, timeout=15)
+    _assert_clean_failure(refused, fragment="aliases expand to more than")
+
+
+def test_merge_keys_within_reason_still_work(tmp_path: Path, cli: Cli) -> None:
+    tool = _manifest(
+        tmp_path / "m",
+        "name: m\ntype: cli\nbase: &base {name: b, type: cli}\n"
+        "depends_on:\n  - {<<: *base}\n  - {<<: [*base], name: c}\n",
+    )
+    result = cli("--json", "register", str(tool))
+    assert result.exit_code == 0, result.output
+    assert cli("--json", "show", "m").json()["tool"]["id"] == "m"
+
+
+# -- item 11: many unknown keys ----------------------------------------------------------------
+
+
+def test_fifty_thousand_unknown_keys_are_linear(tmp_path: Path, db_path: Path) -> None:
+    keys = "".join(f"k{i}: {i}\n" for i in range(50_000))
+    tool = _manifest(tmp_path / "keys", "name: keys\ntype: cli\n" + keys)
+    result = run_limited("--db", str(db_path), "--json", "register", str(tool), timeout=40)
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings[0] == "Unknown key 'k0' at <root> (line 3) ignored"
+    assert warnings[100:] == ["... and 49900 more unknown keys ignored"]
+    strict = run_limited("--db", str(db_path), "register", "--strict", str(tool), timeout=40)
+    _assert_clean_failure(strict, fragment="k0 (line 3): unknown key")
+
+
+# -- item 9: init --analyze reads hostile projects -------------------------------------------
+
+
+def _project(root: Path) -> Path:
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "main.py").write_text("import json\n")
+    return root
+
+
+def test_init_analyze_skips_fifos_and_devices_among_sources(tmp_path: Path, db_path: Path) -> None:
+    project = _project(tmp_path / "proj")
+    (project / "pyproject.toml").write_text('[project]\nname = "proj"\n')
+    os.mkfifo(project / "src" / "fifo.py")
+    (project / "src" / "zero.py").symlink_to("/dev/zero")
+    (project / "src" / "index.ts").symlink_to("/dev/zero")
+    result = run_limited(
+        "--db", str(db_path), "--json", "init", str(project), "--analyze", "--dry-run",
+        memory_mb=400, timeout=20,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    analysis = json.loads(result.stdout)["analysis"]
+    assert "src/main.py" in analysis["sources"]
+    skipped = [w for w in analysis["warnings"] if "not a regular file" in w]
+    assert len(skipped) == 2, analysis["warnings"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "huge"])
+def test_init_analyze_refuses_hostile_project_files(
+    tmp_path: Path, db_path: Path, kind: str
+) -> None:
+    project = _project(tmp_path / "proj")
+    for name in ("pyproject.toml", "package.json"):
+        target = project / name
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "zero":
+            target.symlink_to("/dev/zero")
+        else:
+            with target.open("wb") as handle:
+                handle.truncate(1 << 30)
+    for analyze in ((), ("--analyze",)):
+        result = run_limited(
+            "--db", str(db_path), "--json", "init", str(project), *analyze, "--dry-run",
+            memory_mb=400, timeout=20,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("package.json", '{"name": "deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("pyproject.toml", '[project]\nname = "deep"\nx = ' + "[" * 100_000 + "]" * 100_000),
+        (
+            "pyproject.toml",
+            '[project]\nname = "deep"\nx = ' + "{a = " * 100_000 + "1" + "}" * 100_000,
+        ),
+    ],
+    ids=["json-arrays", "toml-arrays", "toml-tables"],
+)
+def test_init_analyze_survives_deeply_nested_project_files(
+    tmp_path: Path, db_path: Path, name: str, text: str
+) -> None:
+    project = _project(tmp_path / "proj")
+    (project / name).write_text(text)
+    result = run_limited(
+        "--db", str(db_path), "--json", "init", str(project), "--analyze", "--dry-run",
+        timeout=20,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["analysis"]["warnings"]
+    assert any("nested too deeply" in w for w in warnings), warnings
