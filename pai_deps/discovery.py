@@ -10,10 +10,14 @@ Decisions worth knowing:
 
 * Hidden directories *below* a root are skipped (they hold caches, VCS data and
   editor state, rarely tools); a root may itself be hidden (`~/.claude/skills`).
-* Symlinked directories are followed, because tool collections such as
-  `~/.claude/skills` are commonly built from symlinks. Each real directory is walked
-  once (tracked by device and inode), so loops and overlapping roots terminate and
-  never report a manifest twice; the first path met, in sorted walk order, is reported.
+* Symlinks (to directories and to manifests) are followed only to places inside one
+  of the roots: a repository from someone else must not lead the walk (and then
+  `register` and `verify`) anywhere on the machine with `ln -s .. up`. A link that
+  leads out is skipped with a warning; `follow_external_links=True` follows it (tool
+  collections such as `~/.claude/skills` are commonly built from symlinks). Each real
+  directory is walked once (tracked by device and inode), so loops and overlapping
+  roots terminate and never report a manifest twice; the first path met, in sorted
+  walk order, is reported.
 * Gitignore files are read from each root downwards; files above a root are not
   consulted (the root is what was asked for). Entering a nested git repository
   starts a fresh gitignore context, as git does: the outer repository's patterns do
@@ -166,6 +170,7 @@ def discover(
     max_depth: int | None = 10,
     use_gitignore: bool = True,
     read_names: bool = True,
+    follow_external_links: bool = False,
 ) -> DiscoveryResult:
     """Walk `roots` and return every manifest found, sorted by directory.
 
@@ -185,6 +190,21 @@ def discover(
             result.roots.append(root)
 
     exclude_spec: Any = GitIgnoreSpec.from_lines(list(excludes)) if excludes else None
+    root_texts = [str(root) for root in result.roots]
+
+    def leads_out(entry: os.DirEntry[str]) -> bool:
+        """A symlink whose target is outside every root (warned about once, here)."""
+        if follow_external_links or not entry.is_symlink():
+            return False
+        target = os.path.realpath(entry.path)
+        if any(target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in root_texts):
+            return False
+        result.warnings.append(
+            f"Skipped {entry.path}: a link to {target}, outside the searched roots "
+            "(--follow-external-links follows it)"
+        )
+        return True
+
     specs = _SpecCache()
     visited: set[tuple[int, int]] = set()
     found: list[str] = []
@@ -216,7 +236,7 @@ def discover(
 
         names = {e.name: e for e in entries}
         manifest = names.get(MANIFEST_FILENAME)
-        if manifest is not None and manifest.is_file():
+        if manifest is not None and manifest.is_file() and not leads_out(manifest):
             found.append(path)
 
         if max_depth is not None and depth >= max_depth:
@@ -247,7 +267,7 @@ def discover(
             except OSError:
                 continue
             child_key = (st.st_dev, st.st_ino)
-            if child_key in visited:
+            if child_key in visited or leads_out(entry):
                 continue
             child_rel = f"{rel}/{name}" if rel else name
             if exclude_spec is not None and exclude_spec.match_file(child_rel + "/"):

@@ -102,6 +102,7 @@ def sync(
     prune: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    follow_external_links: bool = False,
 ) -> SyncResult:
     found = discover(
         roots,
@@ -109,6 +110,7 @@ def sync(
         max_depth=max_depth,
         use_gitignore=use_gitignore,
         read_names=False,
+        follow_external_links=follow_external_links,
     )
     if not found.roots:
         raise PaiDepsError(

@@ -159,7 +159,32 @@ def test_symlink_loops_terminate_and_linked_dirs_are_followed(tmp_path: Path) ->
     (root / "a" / "self").symlink_to(root / "a", target_is_directory=True)
     (root / "linked").symlink_to(real, target_is_directory=True)
     (root / "dangling").symlink_to(tmp_path / "nowhere")
-    assert found_dirs(root, max_depth=None) == ["a", "linked"]
+    assert found_dirs(root, max_depth=None, follow_external_links=True) == ["a", "linked"]
+
+
+def test_links_out_of_the_roots_are_not_followed_by_default(tmp_path: Path) -> None:
+    manifest(tmp_path / "outside" / "tool")
+    root = tmp_path / "repo"
+    manifest(root / "inside")
+    (root / "up").symlink_to("..", target_is_directory=True)
+    (root / "alias").symlink_to(root / "inside", target_is_directory=True)
+    (root / "file-link").mkdir()
+    (root / "file-link" / MANIFEST_FILENAME).symlink_to(
+        tmp_path / "outside" / "tool" / MANIFEST_FILENAME
+    )
+    result = discover([root], max_depth=None)
+    # The internal link is followed (and, met first in sorted order, reported).
+    assert [m.dir.relative_to(root.resolve()).as_posix() for m in result.manifests] == ["alias"]
+    assert sorted(result.warnings) == [
+        f"Skipped {root.resolve() / 'file-link' / MANIFEST_FILENAME}: a link to "
+        f"{tmp_path.resolve() / 'outside' / 'tool' / MANIFEST_FILENAME}, outside the searched "
+        "roots (--follow-external-links follows it)",
+        f"Skipped {root.resolve() / 'up'}: a link to {tmp_path.resolve()}, outside the "
+        "searched roots (--follow-external-links follows it)",
+    ]
+    both = discover([root, tmp_path / "outside"], max_depth=None)
+    assert len(both.manifests) == 3  # the file link now leads into a root
+    assert [w.split(":")[0] for w in both.warnings] == [f"Skipped {root.resolve() / 'up'}"]
 
 
 def test_overlapping_roots_report_each_manifest_once(tmp_path: Path) -> None:

@@ -273,3 +273,24 @@ def test_init_analyze_survives_deeply_nested_project_files(
     assert result.exit_code == 0, result.output
     warnings = json.loads(result.stdout)["analysis"]["warnings"]
     assert any("nested too deeply" in w for w in warnings), warnings
+
+
+# -- item 5: sync stays inside its roots ---------------------------------------------------
+
+
+def test_sync_does_not_follow_a_link_out_of_its_root(tmp_path: Path, cli: Cli) -> None:
+    write_tool(tmp_path / "elsewhere", "foreign")
+    repo = tmp_path / "workspace" / "repo"
+    write_tool(repo, "own")
+    (repo / "up").symlink_to("../..", target_is_directory=True)
+    result = cli("--json", "sync", str(repo))
+    assert result.exit_code == 0, result.output
+    document = result.json()
+    assert [item["name"] for item in document["results"]] == ["own"]
+    assert any("outside the searched roots" in w for w in document["warnings"])
+    assert [t["id"] for t in cli("--json", "list").json()["tools"]] == ["own"]
+    found = cli("--json", "discover", str(repo)).json()
+    assert [m["name"] for m in found["manifests"]] == ["own"]
+    followed = cli("--json", "sync", str(repo), "--follow-external-links")
+    assert followed.exit_code == 0, followed.output
+    assert sorted(t["id"] for t in cli("--json", "list").json()["tools"]) == ["foreign", "own"]

@@ -37,6 +37,13 @@ MaxDepth = Annotated[
 NoGitignore = Annotated[
     bool, typer.Option("--no-gitignore", help="Also search directories .gitignore excludes.")
 ]
+FollowExternalLinks = Annotated[
+    bool,
+    typer.Option(
+        "--follow-external-links",
+        help="Follow symlinks that lead outside the roots (skipped with a warning otherwise).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -170,6 +177,7 @@ def discover_cmd(
     exclude: Exclude = None,
     max_depth: MaxDepth = 10,
     no_gitignore: NoGitignore = False,
+    follow_external_links: FollowExternalLinks = False,
 ) -> None:
     """Find pai-manifest.yaml files (honouring .gitignore), without registering them."""
     from pai_deps.discovery import discover
@@ -180,6 +188,7 @@ def discover_cmd(
         excludes=exclude or [],
         max_depth=max_depth,
         use_gitignore=not no_gitignore,
+        follow_external_links=follow_external_links,
     )
     if not result.roots:
         raise PaiDepsError(
@@ -247,6 +256,7 @@ def sync_cmd(
             help="Warnings are errors: unknown manifest keys, schema files that do not exist.",
         ),
     ] = False,
+    follow_external_links: FollowExternalLinks = False,
 ) -> None:
     """Discover manifests and register them all; unchanged ones are skipped.
 
@@ -267,6 +277,7 @@ def sync_cmd(
             prune=prune,
             strict=strict,
             progress=progress,
+            follow_external_links=follow_external_links,
         )
     errors = result.count("error")
     if state.json:
@@ -276,6 +287,8 @@ def sync_cmd(
         return
     for missing in result.missing_roots:
         p.warn(f"Skipped missing directory: {missing}")
+    for warning in result.warnings:
+        p.warn(warning)
     for item in result.items:
         for warning in item.warnings:
             p.warn(f"{item.name}: {warning}")
