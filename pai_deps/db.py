@@ -8,6 +8,7 @@ anything is written, and a migration runs only after a consistent backup was tak
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import sqlite3
@@ -15,7 +16,17 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pai_deps.dbguard import (
+    QUICK_CHECK_ON_OPEN_MAX_BYTES,
+    SQLITE_HEADER,  # noqa: F401 - re-exported for callers of db
+    check_location,
+    migration_lock,
+    quick_check,
+    remove_stale_yoyo_lock,
+    sqlite_failure,
+)
 from pai_deps.errors import DatabaseError, UsageError
 from pai_deps.repo import meta
 from pai_deps.repo._base import dict_row
@@ -23,9 +34,11 @@ from pai_deps.sqlfiles import known_migrations, migrations_dir
 from pai_deps.timeutil import compact_stamp
 from pai_deps.writes import WRITES
 
+if TYPE_CHECKING:
+    from pai_deps.dbinspect import DbCheck, DbStatus
+
 BUSY_TIMEOUT_S = 10.0
 MIGRATION_LOCK_TIMEOUT_S = 30.0
-SQLITE_HEADER = b"SQLite format 3\x00"
 REGISTRY_TABLES = ("tools", "dependencies", "contracts", "verifications", "circular_deps")
 
 Notify = Callable[[str], None]
@@ -76,19 +89,32 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     instead of failing on a read-to-write upgrade; any exception (typer.Exit included)
     rolls the whole transaction back.
     """
+    if isinstance(conn, RegistryConnection) and not conn.checked:
+        # Never write into a damaged file: that spreads the damage. Once per connection.
+        quick_check(conn, conn.path)
+        conn.checked = True
     conn.execute("BEGIN IMMEDIATE")
     WRITES.open += 1
     try:
         yield conn
     except BaseException:
+        # SQLite may already have rolled back (e.g. disk full); the first error is the news.
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")
         WRITES.committed += 1
     finally:
         WRITES.open -= 1
+
+
+class RegistryConnection(sqlite3.Connection):
+    """A connection to the registry that remembers whether its file was checked."""
+
+    path: Path
+    checked: bool = False
 
 
 @dataclass
@@ -118,8 +144,11 @@ def open_db_with_result(
     migrations: Path | None = None,
 ) -> tuple[sqlite3.Connection, OpenResult]:
     result = OpenResult()
-    existed = _check_location(path)
-    result.created = not existed
+    state = check_location(path)
+    if state == "absent":
+        result.applied, result.created = _create(path, migrations)
+    elif state == "empty" and notify is not None:
+        notify(_empty_file_note(path))
     conn = _connect(path)
     try:
         applied = _inspect(conn, path)
@@ -132,6 +161,9 @@ def open_db_with_result(
                 code="database_too_new",
             )
         _pragma(conn, path, "PRAGMA journal_mode = WAL")
+        if not result.created and path.stat().st_size <= QUICK_CHECK_ON_OPEN_MAX_BYTES:
+            quick_check(conn, path)
+            conn.checked = True
         pending = [m for m in known if m not in applied]
         if pending:
             conn.close()
@@ -148,65 +180,72 @@ def open_db_with_result(
         raise
 
 
+def _create(path: Path, migrations: Path | None) -> tuple[list[str], bool]:
+    """Build a new registry beside `path`, then move it into place in one step.
+
+    A crash part-way leaves a stray temporary file, never an empty or half-migrated
+    registry. When another process wins the race, its registry is used (False).
+    """
+    import secrets
+
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(3)}")
+    try:
+        conn = _connect(temporary)
+        try:
+            _pragma(conn, temporary, "PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        applied, _ = _migrate(temporary, migrations=migrations)
+        try:
+            os.link(temporary, path)  # atomic: fails if another process got there first
+        except FileExistsError:
+            return [], False
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+                raise DatabaseError(f"Cannot create database {path}: {exc.strerror}") from exc
+            if path.exists():  # a file system without hard links: check, then rename
+                return [], False
+            os.rename(temporary, path)
+        return applied, True
+    finally:
+        for leftover in (temporary, *(Path(f"{temporary}{s}") for s in ("-wal", "-shm"))):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _empty_file_note(path: Path) -> str:
+    backups = sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix or '.db'}"))
+    hint = (
+        f"if it held your tools, restore the newest backup ({backups[-1]})"
+        if backups
+        else "if it held your tools, restore it from a backup"
+    )
+    return (
+        f"The registry {path} was an empty file (0 bytes); it is now a new, empty registry ({hint})"
+    )
+
+
 def _known_ids(migrations: Path | None) -> tuple[str, ...]:
     if migrations is None:
         return known_migrations()
     return tuple(
         sorted(
-            p.name[: -len(".sql")]
-            for p in migrations.glob("*.sql")
-            if not p.name.endswith(".rollback.sql")
+            p.name.rsplit(".", 1)[0]
+            for p in migrations.iterdir()
+            if p.suffix in (".sql", ".py") and not p.name.endswith(".rollback.sql")
         )
     )
 
 
-def _check_location(path: Path) -> bool:
-    """Refuse unusable locations before SQLite can create or touch anything.
-
-    Returns whether the database file already existed.
-    """
-    if path.is_dir():
-        raise DatabaseError(f"Database path {path} is a directory, not a file")
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as exc:
-            raise DatabaseError(f"Cannot read database {path}: {exc.strerror or exc}") from exc
-        if header and header != SQLITE_HEADER:
-            raise DatabaseError(
-                f"{path} is not a SQLite database; point --db or PAI_DEPS_DB at another file",
-                code="not_a_database",
-            )
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise DatabaseError(
-                f"Database {path} is read-only (no write permission on the file or its directory)",
-                code="read_only",
-            )
-        return True
-    parent = path.parent
+def _connect(path: Path) -> RegistryConnection:
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(
-            f"Cannot create directory {parent} for the database: {exc.strerror or exc}",
-            code="read_only",
-        ) from exc
-    if not parent.is_dir():
-        raise DatabaseError(f"Cannot create the database in {parent}: not a directory")
-    if not os.access(parent, os.W_OK):
-        raise DatabaseError(
-            f"Cannot create database {path}: directory {parent} is not writable",
-            code="read_only",
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=RegistryConnection
         )
-    return False
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot open database {path}: {exc}") from exc
+        raise sqlite_failure(exc, path, "open") from exc
+    assert isinstance(conn, RegistryConnection)
+    conn.path = path
     conn.row_factory = dict_row
     try:
         _pragma(conn, path, "PRAGMA foreign_keys = ON")
@@ -223,12 +262,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _pragma(conn: sqlite3.Connection, path: Path, statement: str) -> None:
     try:
         conn.execute(statement)
-    except sqlite3.OperationalError as exc:
-        raise DatabaseError(f"Cannot use database {path}: {exc}") from exc
-    except sqlite3.DatabaseError as exc:  # not a lock or I/O problem: the file itself is bad
-        raise DatabaseError(
-            f"Database {path} is unreadable or corrupt: {exc}", code="corrupt_database"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise sqlite_failure(exc, path) from exc
 
 
 def _inspect(conn: sqlite3.Connection, path: Path) -> list[str]:
@@ -244,10 +279,8 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> list[str]:
                 )
             return []
         return [row.migration_id for row in meta.applied_migrations(conn)]
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"Database {path} is unreadable or corrupt: {exc}", code="corrupt_database"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise sqlite_failure(exc, path) from exc
 
 
 def _holds_data(path: Path) -> bool:
@@ -294,7 +327,13 @@ def _yoyo_uri(path: Path) -> str:
 
 
 def _migrate(path: Path, *, migrations: Path | None = None) -> tuple[list[str], Path | None]:
-    """Apply pending migrations under yoyo's lock; restore the old state if one fails."""
+    """Apply pending migrations; back up first; restore the old state if one fails.
+
+    Order matters. The file lock comes first, then stale yoyo lock rows are cleared and
+    the backup and the restore snapshot are taken (so neither carries a lock row), and
+    only then yoyo's own lock is taken for the migrations. A failed attempt restores the
+    file and removes its backup (which equals the file), so retries do not pile up copies.
+    """
     from yoyo import get_backend, read_migrations
     from yoyo.exceptions import LockTimeout
 
@@ -305,39 +344,62 @@ def _migrate(path: Path, *, migrations: Path | None = None) -> tuple[list[str], 
     snapshot: sqlite3.Connection | None = None
     backup: Path | None = None
     try:
-        with get_backend(_yoyo_uri(path)) as backend, backend.lock(MIGRATION_LOCK_TIMEOUT_S):
-            todo = backend.to_apply(source)
-            if not todo:
-                return [], None
-            if _holds_data(path):
-                backup = backup_to(path, default_backup_path(path))
-            snapshot = sqlite3.connect(":memory:")
-            live = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
-            try:
-                live.backup(snapshot)
-            finally:
-                live.close()
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    backend.apply_migrations(todo)
-            except Exception as exc:
-                _restore(snapshot, path)
-                raise DatabaseError(
-                    f"Migrating {path} failed ({exc}); the database was left as it was",
-                    code="migration_failed",
-                ) from exc
-            return [m.id for m in todo], backup
+        with migration_lock(path, MIGRATION_LOCK_TIMEOUT_S):
+            _clear_stale_yoyo_lock(path)
+            with get_backend(_yoyo_uri(path)) as backend:
+                if not backend.to_apply(source):
+                    return [], None
+                if _holds_data(path):
+                    backup = backup_to(path, default_backup_path(path))
+                snapshot = _snapshot(path)
+                try:
+                    with backend.lock(MIGRATION_LOCK_TIMEOUT_S):
+                        todo = backend.to_apply(source)
+                        with contextlib.redirect_stdout(io.StringIO()):
+                            backend.apply_migrations(todo)
+                except LockTimeout:
+                    raise
+                except Exception as exc:
+                    _restore(snapshot, path)
+                    if backup is not None:
+                        backup.unlink(missing_ok=True)
+                    raise DatabaseError(
+                        f"Migrating {path} failed ({exc}); the database was left as it was",
+                        code="migration_failed",
+                    ) from exc
+                return [m.id for m in todo], backup
     except LockTimeout as exc:
         raise DatabaseError(
-            f"Database {path} is being migrated by another process (or a crashed one left "
-            "its lock); if no other pai-deps is running, run `pai-deps db migrate --break-lock`",
+            f"Database {path} is being migrated by another program ({exc}); "
+            "if none is running, run `pai-deps db migrate --break-lock`",
             code="migration_locked",
         ) from exc
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot migrate database {path}: {exc}") from exc
+        raise sqlite_failure(exc, path, "migrate") from exc
     finally:
         if snapshot is not None:
             snapshot.close()
+
+
+def _clear_stale_yoyo_lock(path: Path) -> None:
+    """Remove lock rows a killed migration left behind (we hold the file lock)."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = dict_row
+    try:
+        if meta.table_exists(conn, name="yoyo_lock"):
+            remove_stale_yoyo_lock(conn)
+    finally:
+        conn.close()
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    snapshot = sqlite3.connect(":memory:")
+    live = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    try:
+        live.backup(snapshot)
+    finally:
+        live.close()
+    return snapshot
 
 
 def _restore(snapshot: sqlite3.Connection, path: Path) -> None:
@@ -373,70 +435,15 @@ def journal_mode(conn: sqlite3.Connection) -> str:
     return str(next(iter(row.values()))) if row else "unknown"
 
 
-@dataclass
-class DbStatus:
-    path: Path
-    exists: bool
-    size_bytes: int
-    journal_mode: str | None
-    applied: list[tuple[str, str]]
-    pending: list[str]
-    tables: dict[str, int] | None
-
-
 def describe(path: Path) -> DbStatus:
-    """The database's state, read without writing anything (not even a migration)."""
-    if not path.exists():
-        if path.is_symlink():
-            raise DatabaseError(f"Database path {path} is a dangling symlink")
-        return DbStatus(path, False, 0, None, [], list(known_migrations()), None)
-    if path.is_dir():
-        raise DatabaseError(f"Database path {path} is a directory, not a file")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseError(f"Cannot read database {path}: {exc.strerror or exc}") from exc
-    if header and header != SQLITE_HEADER:
-        raise DatabaseError(f"{path} is not a SQLite database", code="not_a_database")
-    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot open database {path}: {exc}") from exc
-    conn.row_factory = dict_row
-    try:
-        applied_ids = _inspect(conn, path)
-        rows = meta.applied_migrations(conn) if applied_ids else []
-        known = known_migrations()
-        newer = [m for m in applied_ids if m not in known]
-        if newer:
-            raise DatabaseError(
-                f"Database {path} was created by a newer pai-deps (it has migration "
-                f"{newer[-1]}); upgrade pai-deps to use it",
-                code="database_too_new",
-            )
-        tables: dict[str, int] | None = None
-        if meta.table_exists(conn, name="tools"):
-            tables = meta.table_row_counts(conn).model_dump(by_alias=False)
-        return DbStatus(
-            path=path,
-            exists=True,
-            size_bytes=path.stat().st_size,
-            journal_mode=journal_mode(conn),
-            applied=[(r.migration_id, _utc_text(r.applied_at_utc)) for r in rows],
-            pending=[m for m in known if m not in applied_ids],
-            tables=tables,
-        )
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"Database {path} is unreadable or corrupt: {exc}", code="corrupt_database"
-        ) from exc
-    finally:
-        conn.close()
+    """The database's state, read without writing anything (see `dbinspect`)."""
+    from pai_deps.dbinspect import describe as read_status
+
+    return read_status(path)
 
 
-def _utc_text(value: str) -> str:
-    """yoyo stores naive UTC timestamps; say so with a `Z`."""
-    text = value.replace(" ", "T")
-    return text if text.endswith("Z") or "+" in text[10:] else text + "Z"
+def check_integrity(path: Path) -> DbCheck:
+    """The full integrity and foreign-key checks, read-only (see `dbinspect`)."""
+    from pai_deps.dbinspect import check_integrity as full_check
+
+    return full_check(path)

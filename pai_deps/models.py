@@ -172,6 +172,11 @@ class MigrationRow(Row):
     applied_at_utc: str
 
 
+class MigrationLockRow(Row):
+    pid: int
+    ctime: str | None
+
+
 class TableCountsRow(Row):
     tools: int
     dependencies: int

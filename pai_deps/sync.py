@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pai_deps.db import transaction
+from pai_deps.dbguard import sqlite_failure
 from pai_deps.discovery import discover
 from pai_deps.errors import PaiDepsError
 from pai_deps.manifest import load_manifest, manifest_from_bytes, read_manifest_bytes
@@ -180,16 +181,22 @@ def sync(
                 conn.execute(f"SAVEPOINT {savepoint}")
                 try:
                     result = write_registration(conn, prepared, now=now, detect_cycles=False)
-                except PaiDepsError as exc:
+                except (PaiDepsError, sqlite3.IntegrityError) as exc:
+                    # This manifest's rows break a rule: undo them, keep the others.
                     conn.execute(f"ROLLBACK TO {savepoint}")
-                    item.status, item.error, item.error_lines = "error", exc.message, []
-                else:
-                    item.status = "new" if result.is_new else "updated"
-                    item.warnings = result.warnings
-                    item.stubs_created = result.stubs_created
-                    written.append(prepared.manifest.name)
-                finally:
                     conn.execute(f"RELEASE {savepoint}")
+                    message = exc.message if isinstance(exc, PaiDepsError) else str(exc)
+                    item.status, item.error, item.error_lines = "error", message, []
+                    continue
+                except sqlite3.Error as exc:
+                    # Disk full, I/O error, damage: the file failed, not the manifest. SQLite
+                    # may have rolled everything back already; name the real cause.
+                    raise sqlite_failure(exc, getattr(conn, "path", None), "write") from exc
+                conn.execute(f"RELEASE {savepoint}")
+                item.status = "new" if result.is_new else "updated"
+                item.warnings = result.warnings
+                item.stubs_created = result.stubs_created
+                written.append(prepared.manifest.name)
             if prune:
                 items.extend(_prune(conn, found.roots, found.manifests))
             if written:

@@ -17,3 +17,11 @@ SELECT (SELECT count(*) FROM tools) AS tools,
        (SELECT count(*) FROM contracts) AS contracts,
        (SELECT count(*) FROM verifications) AS verifications,
        (SELECT count(*) FROM circular_deps) AS circular_deps;
+
+-- name: migration_lock_holders()
+-- yoyo's lock rows: the process that took each and when (naive UTC). A killed
+-- migration leaves its row behind; `pai-deps` removes it once that process is gone.
+SELECT pid, ctime FROM yoyo_lock ORDER BY pid;
+
+-- name: delete_migration_lock(pid)!
+DELETE FROM yoyo_lock WHERE pid = :pid;

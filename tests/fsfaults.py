@@ -34,8 +34,15 @@ def small_tmpfs(where: Path, size_kib: int) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
 
 
-def fill(directory: Path) -> None:
-    """Write until the file system is full (ENOSPC), keeping what was written."""
+def fill(directory: Path, *, leave_kib: int = 0) -> None:
+    """Write until the file system is full (ENOSPC), then free `leave_kib` KiB."""
+    reserve = directory / "filler-reserve"
+    reserve.write_bytes(b"\0" * (leave_kib * 1024))
+    _fill(directory)
+    reserve.unlink()
+
+
+def _fill(directory: Path) -> None:
     index = 0
     while True:
         try:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pai_deps.cli.helpfmt import PaiTyper
-from pai_deps.cli.state import get_state
+from pai_deps.cli.state import fail, get_state
 
 db_app = PaiTyper(
     name="db",
@@ -35,9 +35,10 @@ def db_path(ctx: typer.Context) -> None:
 
 @db_app.command("status")
 def db_status(ctx: typer.Context) -> None:
-    """Location, size, journal mode, applied and pending migrations, rows per table.
+    """Location, size, journal mode, integrity, applied and pending migrations, rows per table.
 
-    Reads only: pending migrations are listed, not applied.
+    Reads only: pending migrations are listed, not applied, and nothing is created beside
+    the file. Exit 1 when `quick_check` finds damage (`db check` runs the full check).
     """
     from pai_deps.db import describe
 
@@ -46,16 +47,20 @@ def db_status(ctx: typer.Context) -> None:
     if state.json:
         state.printer.json(
             {
-                "success": True,
+                "success": status.integrity != "damaged",
                 "path": str(status.path),
                 "exists": status.exists,
                 "sizeBytes": status.size_bytes,
                 "journalMode": status.journal_mode,
+                "integrity": status.integrity,
+                "problems": status.problems,
                 "applied": [{"id": mid, "appliedAt": at} for mid, at in status.applied],
                 "pending": status.pending,
                 "tables": status.tables,
             }
         )
+        if status.problems:
+            raise fail()
         return
     p = state.printer
     p.answer(f"Database:     {status.path}")
@@ -64,6 +69,10 @@ def db_status(ctx: typer.Context) -> None:
     else:
         p.answer(f"Size:         {_human_size(status.size_bytes)}")
         p.answer(f"Journal mode: {status.journal_mode}")
+        if status.problems:
+            p.answer(f"Integrity:    damaged ({status.problems[0]}); run `pai-deps db check`")
+        else:
+            p.answer("Integrity:    ok (quick check)")
     applied = ", ".join(mid for mid, _ in status.applied) or "none"
     p.answer(f"Applied:      {applied}")
     p.answer(f"Pending:      {', '.join(status.pending) or 'none'}")
@@ -71,6 +80,43 @@ def db_status(ctx: typer.Context) -> None:
         p.answer("Rows:")
         for table, count in status.tables.items():
             p.answer(f"  {table:<14}{count}")
+    if status.problems:
+        raise fail()
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Run SQLite's full integrity check and foreign-key check; exit 1 if anything is wrong.
+
+    Reads only. Slower than the quick check that runs before every write.
+    """
+    from pai_deps.db import check_integrity
+
+    state = get_state(ctx)
+    result = check_integrity(state.db_path())
+    healthy = not result.problems and not result.foreign_key_problems
+    if state.json:
+        state.printer.json(
+            {
+                "success": healthy,
+                "path": str(result.path),
+                "integrity": "damaged" if result.problems else "ok",
+                "problems": result.problems,
+                "foreignKeyProblems": result.foreign_key_problems,
+            }
+        )
+    elif healthy:
+        state.printer.answer(f"Registry {result.path}: integrity ok, foreign keys ok")
+    else:
+        p = state.printer
+        p.answer(f"Registry {result.path} is damaged:")
+        for problem in result.problems:
+            p.answer(f"  {problem}")
+        if result.foreign_key_problems:
+            p.answer(f"  {result.foreign_key_problems} rows point at rows that do not exist")
+        p.answer("Restore a backup (`pai-deps db backup` writes one; see README).")
+    if not healthy:
+        raise fail()
 
 
 @db_app.command("migrate")

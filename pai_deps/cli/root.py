@@ -133,14 +133,10 @@ def _one_line(exc: ClickException) -> str:
 
 
 def _database_error(exc: sqlite3.Error) -> DatabaseError:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return DatabaseError(
-            "the registry is busy: another pai-deps process held its write lock too long; "
-            "try again",
-            code="database_busy",
-        )
-    return DatabaseError(f"database error: {text}")
+    """Named by SQLite's result code (disk full, damaged, busy, ...), not by its text."""
+    from pai_deps.dbguard import sqlite_failure
+
+    return sqlite_failure(exc, None)
 
 
 def report_error(printer: Printer, exc: PaiDepsError) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite3 import Connection
 
-from pai_deps.models import MigrationRow, TableCountsRow
+from pai_deps.models import MigrationLockRow, MigrationRow, TableCountsRow
 from pai_deps.repo._base import many, one, queries
 
 
@@ -24,3 +24,11 @@ def table_row_counts(conn: Connection) -> TableCountsRow:
     row = one(TableCountsRow, queries().table_row_counts(conn))
     assert row is not None  # a SELECT of scalars always yields one row
     return row
+
+
+def migration_lock_holders(conn: Connection) -> list[MigrationLockRow]:
+    return many(MigrationLockRow, queries().migration_lock_holders(conn))
+
+
+def delete_migration_lock(conn: Connection, *, pid: int) -> int:
+    return int(queries().delete_migration_lock(conn, pid=pid))
