@@ -99,6 +99,16 @@ def test_a_big_registry_is_checked_before_its_first_write(tmp_path: Path, db_pat
     assert read.exit_code == 0, read.output  # reads are not checked at this size
     write = run_pai_deps("--db", str(db_path), "register", str(root / "t5"))
     assert write.exit_code == 1 and "damaged" in write.stderr
+    # A value the CHECK constraints forbid (damage, or another program) is a clean error
+    # on read too, not a traceback.
+    raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA ignore_check_constraints = ON")
+    raw.execute("UPDATE tools SET type = 'bogus' WHERE id = ?", (name(1),))
+    raw.commit()
+    raw.close()
+    listed = run_pai_deps("--db", str(db_path), "list")
+    assert listed.exit_code == 1, listed.output
+    assert "cannot read" in listed.stderr and "pai-deps db check" in listed.stderr
 
 
 def test_db_check_and_status_on_a_healthy_registry(tmp_path: Path, db_path: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pai_deps.sqlfiles import queries_dir
 
@@ -32,11 +32,30 @@ def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
 
 
 def one(model: type[M], row: dict[str, Any] | None) -> M | None:
-    return None if row is None else model.model_validate(row)
+    try:
+        return None if row is None else model.model_validate(row)
+    except ValidationError as exc:
+        raise _unreadable(model, exc) from None
 
 
 def many(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
-    return _list_adapter(model).validate_python(list(rows))
+    try:
+        return _list_adapter(model).validate_python(list(rows))
+    except ValidationError as exc:
+        raise _unreadable(model, exc) from None
+
+
+def _unreadable(model: type[BaseModel], exc: ValidationError) -> Exception:
+    """A row the schema's constraints should have made impossible: damage or a foreign writer."""
+    from pai_deps.errors import DatabaseError
+
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return DatabaseError(
+        f"The registry holds a row pai-deps cannot read ({model.__name__} {where}: "
+        f"{first['msg']}); it may be damaged: run `pai-deps db check`",
+        code="corrupt_database",
+    )
 
 
 def dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
