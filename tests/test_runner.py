@@ -219,6 +219,31 @@ def test_background_grandchild_after_exit_does_not_stall(bin_dir: Path, work: Pa
     assert_process_gone(int(marker.read_text()))
 
 
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "setsid sh -c 'echo $$ > {m}; exec sleep 300' &",  # leaves the group and session
+        "setsid -f sh -c 'echo $$ > {m}; exec sleep 300'",  # ... and is re-parented to init
+    ],
+    ids=["setsid", "setsid-fork"],
+)
+@pytest.mark.parametrize("ending", ["times out", "exits"])
+def test_nothing_that_left_the_session_survives(
+    bin_dir: Path, work: Path, escape: str, ending: str
+) -> None:
+    marker = work / "escaped.pid"
+    tail = "exec sleep 300\n" if ending == "times out" else "echo bye\n"
+    script(bin_dir, "escaper", escape.format(m=marker) + "\n" + _await_file(marker) + tail)
+    result = go(["escaper"], bin_dir, work, timeout=2.0)
+    assert result.timed_out is (ending == "times out")
+    assert_process_gone(int(marker.read_text()))
+
+
+def _await_file(path: Path) -> str:
+    """Shell that waits (without a fixed sleep) until the escaped process wrote its pid."""
+    return f"while [ ! -s {path} ]; do :; done\n"
+
+
 def assert_process_gone(pid: int) -> None:
     """The group kill reached the grandchild: it exits (SIGKILL delivery is asynchronous,
     so wait for the exit event itself, with a bound, rather than sleeping)."""

@@ -199,6 +199,22 @@ def test_timeout_returns_promptly_even_when_a_grandchild_holds_stdout(box: Toolb
     assert elapsed < 2.0
 
 
+def test_timeout_kills_a_grandchild_that_called_setsid(box: Toolbox) -> None:
+    from tests.test_runner import assert_process_gone
+
+    marker = box.root / "escaped.pid"
+    box.script(
+        "escaper",
+        f"setsid -f sh -c 'echo $$ > {marker}; exec sleep 300'\n"
+        f"while [ ! -s {marker} ]; do :; done\nexec sleep 300\n",
+    )
+    box.tool("t", provides=commands("escaper"))
+    result = box.verify("t", "--timeout", "1")
+    assert result.exit_code == 1
+    assert cli_results(result.json())["escaper"]["error"] == "no answer within 1 s (killed)"
+    assert_process_gone(int(marker.read_text()))
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -3,8 +3,9 @@
 The TypeScript tool ran manifest strings through `sh -c`, so `;`, `|` and `$(...)` executed,
 and its timeout killed only the shell while grandchildren kept the pipes open for 30 s.
 Here a command is an argument list (never a shell), runs in the tool's directory in its own
-session with stdin closed, and a hard deadline kills the whole process group. Output is
-bounded, so a chatty or hostile command cannot exhaust memory.
+session with stdin closed, and a hard deadline kills the whole process group and every
+descendant, including those that left it with `setsid` (see `procs`). Output is bounded,
+so a chatty or hostile command cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pai_deps.errors import PaiDepsError
+from pai_deps.verify.procs import TOKEN_VARIABLE, ProcessTree, new_token
 
 # After SIGTERM to the group, how long the group gets to exit before SIGKILL.
 TERM_GRACE_S = 0.3
@@ -167,11 +169,13 @@ def run(
     executable = resolve_executable(args[0], cwd=cwd, env=env)
     if executable is None:
         return _not_found(args, started, f"{args[0]}: command not found")
+    token = new_token()  # inherited by everything the command starts: see procs
+    child_env = {**(os.environ if env is None else env), TOKEN_VARIABLE: token}
     try:
         proc = subprocess.Popen(
             [executable, *args[1:]],
             cwd=cwd,
-            env=dict(env) if env is not None else None,
+            env=child_env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -180,7 +184,7 @@ def run(
         )
     except OSError as exc:  # e.g. no shebang (ENOEXEC), permission denied on exec
         return _not_found(args, started, f"{args[0]}: cannot execute: {exc.strerror}")
-    return _supervise(proc, args, started, timeout, max_output)
+    return _supervise(proc, args, started, timeout, max_output, ProcessTree(proc.pid, token))
 
 
 def _not_found(argv: list[str], started: float, message: str) -> RunResult:
@@ -221,11 +225,14 @@ def _supervise(
     started: float,
     timeout: float,
     max_output: int,
+    tree: ProcessTree,
 ) -> RunResult:
     """Drain both pipes until the command finishes or its deadline passes, then clean up.
 
     The child is not reaped until the end (exit is detected with WNOWAIT), so its pid,
     which is also its process-group id, cannot be reused while we signal the group.
+    Its descendants are followed meanwhile (`tree`), so that those which left the group
+    (`setsid`) are killed with it.
     """
     assert proc.stdout is not None and proc.stderr is not None
     out, err = _BoundedBuffer(max_output), _BoundedBuffer(max_output)
@@ -239,8 +246,12 @@ def _supervise(
             selector.register(watch.pidfd, selectors.EVENT_READ, None)
         deadline = started + timeout
         exited_at: float | None = None
+        next_poll = 0.0
         while True:
             now = time.monotonic()
+            if now >= next_poll:
+                tree.poll()
+                next_poll = now + POLL_S
             if exited_at is None and watch.exited():
                 exited_at = now
             if exited_at is not None and (
@@ -253,10 +264,11 @@ def _supervise(
             limit = deadline if exited_at is None else exited_at + EXIT_DRAIN_S
             _pump(selector, min(POLL_S, limit - now))
         if timed_out:
-            _signal_group(proc.pid, signal.SIGTERM)
+            tree.signal(signal.SIGTERM)
             _pump_until(selector, watch, time.monotonic() + TERM_GRACE_S)
-        # Always: nothing the command started may outlive it (our pipes, our session).
-        _signal_group(proc.pid, signal.SIGKILL)
+        # Always: nothing the command started may outlive it (our pipes, our session,
+        # and whatever left the session with setsid).
+        tree.kill_all()
         _pump_until(selector, watch, time.monotonic() + EXIT_DRAIN_S)
     finally:
         selector.close()
@@ -328,12 +340,6 @@ def _pump_until(selector: selectors.BaseSelector, watch: _ExitWatch, until: floa
         if now >= until or (not _pipes_open(selector) and watch.exited()):
             return
         _pump(selector, min(POLL_S, until - now))
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    """Signal the child's process group (its pid, thanks to start_new_session)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # group already gone
-        os.killpg(pgid, sig)
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:
