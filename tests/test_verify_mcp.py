@@ -174,6 +174,48 @@ def test_server_that_exits_at_start_up_fails_with_its_reason(box: Toolbox) -> No
     assert "fatal: cannot open the configuration" in result.stdout
 
 
+def test_a_server_flooding_stderr_is_reported_by_its_last_line(box: Toolbox) -> None:
+    """stderr is a pipe with a bounded tail: 9 MB of it costs no disk and no memory.
+
+    `ulimit -f` stops any file the server writes at 1 MB (the old capture was a
+    temporary file, and the server died of SIGXFSZ); a pipe has no such limit.
+    """
+    box.script(
+        "flood-server",
+        "ulimit -f 1024\nyes noise | head -n 1500000 >&2\necho 'last words' >&2\nexit 3\n",
+    )
+    box.tool("srv", type="mcp", provides=mcp("tool_01"), mcp_start="flood-server")
+    result = box.verify("srv", "--timeout", "10")
+    assert result.exit_code == 1
+    (server,) = result.json()["mcp"]["results"]
+    assert server["error"] == "MCP server exited with code 3 during start-up: last words"
+
+
+def test_a_server_that_closes_its_stdin_is_reported_as_such(box: Toolbox) -> None:
+    box.script("deaf-server", "exec 0<&-\necho 'not listening' >&2\nexec sleep 30\n")
+    box.tool("srv", type="mcp", provides=mcp("tool_01"), mcp_start="deaf-server")
+    result = box.verify("srv", "--timeout", "5")
+    assert result.exit_code == 1
+    (server,) = result.json()["mcp"]["results"]
+    assert server["error"] == "MCP server closed its stdin during start-up: not listening"
+
+
+def test_a_helper_that_left_the_servers_session_is_stopped(box: Toolbox) -> None:
+    from tests.test_runner import assert_process_gone
+
+    pid_file = box.root / "pids"
+    box.tool(
+        "srv",
+        type="mcp",
+        provides=mcp("tool_01"),
+        mcp_start=start("--escape-child", f"--pid-file={pid_file}", "--tools=1"),
+    )
+    result = box.verify("srv")
+    assert result.exit_code == 0, result.output
+    for pid in pid_file.read_text(encoding="utf-8").split():
+        assert_process_gone(int(pid))
+
+
 def test_tool_without_mcp_start_is_skipped_not_failed(box: Toolbox) -> None:
     box.usage("good")
     box.tool("both", type="cli+mcp", provides={**commands("good"), **mcp("tool_01")})

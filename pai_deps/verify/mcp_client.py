@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from pai_deps.errors import PaiDepsError
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from anyio.abc import Process
     from mcp.client._transport import TransportStreams
     from mcp.client.client import Client
+
+    from pai_deps.verify.stderr_tail import StderrTail
 
 __all__ = ["McpError", "McpListing", "McpResource", "McpTool", "list_server_tools"]
 
@@ -129,15 +131,22 @@ def list_server_tools(
             details={"argv": list(argv), "cwd": str(cwd)},
         )
 
-    import tempfile
-
     import anyio
 
+    from pai_deps.verify.procs import TOKEN_VARIABLE, kill_tagged, new_token
+    from pai_deps.verify.stderr_tail import StderrTail
+
     _quiet_sdk_loggers()
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errlog:
-        conversation = _Conversation(argv=list(argv), cwd=cwd, timeout=timeout, errlog=errlog)
-        merged_env = {**os.environ, **(env or {})}
+    token = new_token()  # inherited by everything the server starts: see procs
+    errlog = StderrTail(_STDERR_TAIL_BYTES)
+    conversation = _Conversation(argv=list(argv), cwd=cwd, timeout=timeout, errlog=errlog)
+    merged_env = {**os.environ, **(env or {}), TOKEN_VARIABLE: token}
+    try:
         return anyio.run(conversation.run, merged_env, resources)
+    finally:
+        # Helpers that left the server's group (setsid) go too; then the stderr pipe.
+        kill_tagged(token)
+        errlog.finish()
 
 
 @dataclass
@@ -147,9 +156,10 @@ class _Conversation:
     argv: list[str]
     cwd: Path
     timeout: float
-    errlog: TextIO  # a real file: the child writes straight to its descriptor
+    errlog: StderrTail  # the child writes straight to its pipe; we keep the tail
     phase: str = "start-up"
     process: Process | None = None
+    closed_streams: tuple[str, ...] = ()  # which of stdin/stdout it closed, if it lives on
     failure: BaseException | None = None
     exit_status: int | None = None  # the server's own, read before we kill anything
     stdout_noise: str | None = None
@@ -169,7 +179,8 @@ class _Conversation:
         try:
             async with anyio.create_task_group() as watchers:
                 try:
-                    async with stdio.stdio_client(params, errlog=self.errlog) as streams:
+                    async with stdio.stdio_client(params, errlog=self.errlog.writer) as streams:
+                        self.errlog.spawned()
                         self.process = processes[0] if processes else None
                         watchers.start_soon(self._kill_after, deadline + _EXIT_GRACE)
                         with anyio.CancelScope(deadline=deadline):
@@ -312,6 +323,8 @@ class _Conversation:
             while process.returncode is None:
                 await anyio.sleep(_POLL)
         self.exit_status = process.returncode
+        if self.exit_status is None:  # alive: which end of the conversation did it close?
+            self.closed_streams = _closed_standard_streams(process.pid)
 
     async def _kill_after(self, when: float) -> None:
         """The hard stop: whatever the SDK is doing, the group dies shortly after the deadline."""
@@ -354,7 +367,8 @@ class _Conversation:
 
         failure = self.failure
         during = "during start-up" if self.phase == "start-up" else f"during {self.phase}"
-        stderr_tail = _last_line(self.errlog)
+        self.errlog.finish()
+        stderr_tail = _shorten(self.errlog.last_line())
         details = self._details(stderr=stderr_tail, exit_status=self.exit_status)
         if self.stdout_noise is not None:
             details["stdout_noise"] = self.stdout_noise
@@ -370,7 +384,8 @@ class _Conversation:
         elif isinstance(failure, _CursorLoopError):
             message = str(failure)
         elif isinstance(failure, MCPError) and failure.code == CONNECTION_CLOSED:
-            message = f"MCP server closed its stdout {during}"
+            closed = " and ".join(self.closed_streams) or "stdout"
+            message = f"MCP server closed its {closed} {during}"
             if not hooked:
                 message += " (exit status unknown)"
             if stderr_tail:
@@ -482,18 +497,14 @@ def _describe_noise(exc: Exception) -> str:
     return _shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-def _last_line(errlog: Any) -> str:
-    """The server's last non-empty stderr line, read back from the capture file."""
-    try:
-        errlog.flush()
-        descriptor = errlog.fileno()
-        size = os.fstat(descriptor).st_size
-        start = max(0, size - _STDERR_TAIL_BYTES)
-        data = os.pread(descriptor, size - start, start)
-    except (OSError, ValueError):
-        return ""
-    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
-    return _shorten(next((line for line in reversed(lines) if line), ""))
+def _closed_standard_streams(pid: int) -> tuple[str, ...]:
+    """Which of stdin and stdout a running process has closed (from /proc; () if unknown)."""
+    fd_dir = Path(f"/proc/{pid}/fd")
+    if not fd_dir.is_dir():
+        return ()
+    return tuple(
+        name for name, fd in (("stdin", 0), ("stdout", 1)) if not os.path.lexists(fd_dir / str(fd))
+    )
 
 
 def _rpc_name(phase: str) -> str:

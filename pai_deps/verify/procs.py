@@ -21,9 +21,10 @@ import contextlib
 import os
 import secrets
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["TOKEN_VARIABLE", "ProcessTree", "new_token"]
+__all__ = ["TOKEN_VARIABLE", "ProcessTree", "kill_tagged", "new_token"]
 
 TOKEN_VARIABLE = "PAI_DEPS_RUN_TOKEN"
 _PROC = Path("/proc")
@@ -96,21 +97,10 @@ class ProcessTree:
                         self.seen[child] = started
                 frontier.append(child)
 
-    def _tagged(self) -> list[int]:
-        marker = f"{TOKEN_VARIABLE}={self.token}\0".encode()
-        mine = os.getpid()
-        found = []
-        for entry in _PROC.iterdir():
-            if (
-                entry.name.isdigit()
-                and int(entry.name) != mine
-                and _carries(int(entry.name), marker)
-            ):
-                found.append(int(entry.name))
-        return found
-
     def signal(self, sig: signal.Signals) -> None:
         """Send `sig` to the group and to every known descendant that is still the same process."""
+        if self.root <= 1:
+            return  # no child (killpg(0) would be our own group)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.root, sig)
         self.poll()
@@ -120,20 +110,36 @@ class ProcessTree:
                     os.kill(pid, sig)
 
     def kill_all(self) -> None:
-        """SIGKILL the group, the descendants and everything carrying the token.
-
-        Repeated while new processes turn up (something may fork while we kill).
-        """
+        """SIGKILL the group, the descendants and everything carrying the token."""
         self.signal(signal.SIGKILL)
-        if not self.available:
+        if self.available:
+            kill_tagged(self.token, after=lambda: self.signal(signal.SIGKILL))
+
+
+def _tagged(token: str) -> list[int]:
+    marker = f"{TOKEN_VARIABLE}={token}\0".encode()
+    mine = os.getpid()
+    pids = (int(entry.name) for entry in _PROC.iterdir() if entry.name.isdigit())
+    return [pid for pid in pids if pid != mine and _carries(pid, marker)]
+
+
+def kill_tagged(token: str, *, after: Callable[[], None] | None = None) -> None:
+    """SIGKILL every process whose environment carries the run's token.
+
+    Repeated while new ones turn up (something may fork while we kill); `after` runs
+    after each round. Safe once the direct child is reaped: the token, not a pid that
+    may have been reused, says what is ours.
+    """
+    if not _PROC.is_dir():
+        return
+    killed: set[int] = set()
+    for _ in range(_MAX_ROUNDS):
+        fresh = [pid for pid in _tagged(token) if pid not in killed]
+        if not fresh:
             return
-        killed: set[int] = set()
-        for _ in range(_MAX_ROUNDS):
-            fresh = [pid for pid in self._tagged() if pid not in killed and pid != self.root]
-            if not fresh:
-                return
-            for pid in fresh:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-                killed.add(pid)
-            self.signal(signal.SIGKILL)
+        for pid in fresh:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+            killed.add(pid)
+        if after is not None:
+            after()

@@ -9,6 +9,7 @@ Modes (`--mode`):
   hang          read stdin forever and never answer anything
   sleep         never read stdin at all (stuck before initialising); `--ignore-sigterm`
                 makes it survive SIGTERM, `--spawn-child` leaves a grandchild in its group
+                (`--escape-child` one in a session of its own)
   exit          print a line to stderr and exit with `--exit-code` (3) at start-up
   garbage       print non-JSON lines to stdout, then serve normally
   garbage-hang  print non-JSON lines to stdout, then never answer
@@ -67,6 +68,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--exit-code", type=int, default=3)
     parser.add_argument("--pid-file", help="write this process's pid (and a child's) here")
     parser.add_argument("--spawn-child", action="store_true")
+    parser.add_argument(
+        "--escape-child", action="store_true", help="a grandchild in a session of its own"
+    )
     parser.add_argument("--ignore-sigterm", action="store_true")
     parser.add_argument("--name", default="configurable-test-server")
     parser.add_argument("--version", default="1.2.3")
@@ -95,6 +99,12 @@ def write_pids(args: argparse.Namespace) -> None:
         # Same process group as this server: only a group-wide kill reaches it.
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
         pids.append(child.pid)
+    if args.escape_child:
+        # setsid: outside this server's group, where no group-wide kill reaches.
+        escaped = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(3600)"], start_new_session=True
+        )
+        pids.append(escaped.pid)
     if args.pid_file:
         Path(args.pid_file).write_text(" ".join(map(str, pids)), encoding="utf-8")
 
