@@ -50,6 +50,43 @@ def test_hoist_keeps_arguments_after_double_dash() -> None:
     assert (found.verbose, found.db, found.quiet) == (2, "x.db", True)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "fresh", "--name", "--json", "--dry-run"],
+        ["init", "fresh", "--name", "--dry-run"],
+        ["init", "fresh", "--name", "-q"],
+        ["verify", "-c", "--json"],
+    ],
+)
+def test_an_option_missing_its_value_is_misuse_not_a_stolen_value(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """The word after an option that takes a value is that value, never hoisted; a global
+    option there means the value was forgotten."""
+    (tmp_path / "fresh").mkdir()
+    result = run_pai_deps("--db", str(tmp_path / "r.db"), *args, cwd=tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "needs a value" in result.output and result.output.count("\n") <= 2
+    assert list((tmp_path / "fresh").iterdir()) == []
+
+
+def test_option_values_that_look_like_global_options_stay_put(tmp_path: Path) -> None:
+    (tmp_path / "fresh").mkdir()
+    result = run_pai_deps(
+        "--db", str(tmp_path / "r.db"), "init", "fresh", "--name=-q", "--dry-run", "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.json()["manifest"]["name"] == "-q"
+    named = run_pai_deps(
+        "--db", str(tmp_path / "r.db"), "init", "fresh", "--name", "tool-x", "--json",
+        "--dry-run", cwd=tmp_path,
+    )  # fmt: skip
+    assert named.exit_code == 0 and named.json()["manifest"]["name"] == "tool-x"
+    assert list((tmp_path / "fresh").iterdir()) == []
+
+
 def test_success_and_failure_envelopes_are_single_json_documents(cli: Cli) -> None:
     ok = cli("--json", "list")
     assert json.loads(ok.stdout) == {"success": True, "tools": [], "total": 0, "stubs": 0}

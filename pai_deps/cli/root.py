@@ -16,13 +16,13 @@ from typing import Annotated, Any
 import typer
 from typer import _click
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from pai_deps import __version__
 from pai_deps.cli import globals as global_options
 from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
-from pai_deps.errors import DatabaseError, PaiDepsError
+from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
 from pai_deps.output import Printer, flush, reader_gone
 from pai_deps.writes import WRITES, committed_since
 
@@ -45,12 +45,14 @@ class PaiGroup(ManGroup):
         **extra: Any,
     ) -> Any:
         raw = list(sys.argv[1:] if args is None else args)
-        hoisted, found = global_options.hoist(raw)
+        hoisted, found = global_options.hoist(raw, self._options_of)
         writes_before = WRITES.committed  # what this command writes counts from here
         printer = Printer(
             json_mode=found.json, quiet=found.quiet, verbose=found.verbose, no_color=found.no_color
         )
         try:
+            if found.problem is not None:
+                raise UsageError(found.problem, code="usage")
             result = super().main(
                 hoisted,
                 prog_name=prog_name or "pai-deps",
@@ -102,6 +104,30 @@ class PaiGroup(ManGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted from None
+
+    def _options_of(self, path: tuple[str, ...]) -> global_options.CommandOptions | None:
+        """The options of the command at `path` (the root group for `()`), from click."""
+        command: Any = self
+        for name in path:
+            commands = getattr(command, "commands", None)
+            command = commands.get(name) if isinstance(commands, dict) else None
+            if command is None:
+                return None
+        valued: set[str] = set()
+        every: set[str] = set()
+        for param in getattr(command, "params", []):
+            if not isinstance(param, TyperOption):
+                continue
+            names = {*param.opts, *param.secondary_opts}
+            every |= names
+            if not param.is_flag and not param.count:
+                valued |= names
+        subcommands = getattr(command, "commands", None)
+        return global_options.CommandOptions(
+            valued=frozenset(valued - global_options.VALUED),
+            every=frozenset(every),
+            subcommands=frozenset(subcommands or ()),
+        )
 
 
 class Interrupted(Exception):
