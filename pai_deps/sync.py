@@ -177,6 +177,9 @@ def sync(
             now = now_iso()
             written: list[str] = []
             for index, (item, prepared) in enumerate(pending):
+                if _written_meanwhile(conn, prepared):
+                    item.status = "unchanged"  # a concurrent sync registered these bytes
+                    continue
                 savepoint = f"manifest_{index}"
                 conn.execute(f"SAVEPOINT {savepoint}")
                 try:
@@ -215,6 +218,18 @@ def sync(
         cycles=cycles_found,
         dry_run=dry_run,
         warnings=list(found.warnings),
+    )
+
+
+def _written_meanwhile(conn: sqlite3.Connection, prepared: PreparedManifest) -> bool:
+    """The registry (read again under the write lock) already holds exactly this manifest."""
+    current = tools.get_tool(conn, id=prepared.manifest.name)
+    loaded = prepared.loaded
+    return (
+        current is not None
+        and not current.stub
+        and current.manifest_path == str(loaded.manifest_path)
+        and current.manifest_hash == loaded.content_hash
     )
 
 

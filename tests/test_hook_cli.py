@@ -91,6 +91,45 @@ def test_foreign_hook_survives_repeated_force(repo: Path, cli: Cli) -> None:
     assert hook.read_text() == FOREIGN
 
 
+def test_reinstalling_over_a_symlinked_hook_keeps_the_link(repo: Path, cli: Cli) -> None:
+    """Teams keep the hook in the repository and link it; an update must not unlink it."""
+    assert cli("hook", "install").exit_code == 0
+    shared = repo / "scripts" / "pre-commit"
+    shared.parent.mkdir()
+    hook_path(repo).rename(shared)
+    hook_path(repo).symlink_to(Path("..", "..", "scripts", "pre-commit"))
+    updated = cli("hook", "install", "--quick")
+    assert updated.exit_code == 0, updated.output
+    assert hook_path(repo).is_symlink()
+    assert "ci check --staged --quick" in shared.read_text()
+    assert os.access(shared, os.X_OK)
+    removed = cli("hook", "uninstall")
+    assert removed.exit_code == 0
+    assert not hook_path(repo).exists() and not hook_path(repo).is_symlink()
+    assert shared.exists()  # the link went, not the file in the repository
+
+
+def test_uninstall_restores_only_the_backup_its_install_made(repo: Path, cli: Cli) -> None:
+    backup = hook_path(repo).with_name("pre-commit.pai-deps-backup")
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    backup.write_text("#!/bin/sh\n# a hook from long ago\n")
+    installed = cli("hook", "install")  # no hook in place: nothing is backed up now
+    assert installed.exit_code == 0, installed.output
+    assert "older backup" in installed.stderr
+    removed = cli("hook", "uninstall")
+    assert removed.exit_code == 0
+    assert not hook_path(repo).exists()
+    assert "a hook from long ago" in backup.read_text()  # left alone, and said so
+    assert "not restored" in removed.stdout
+
+    backup.unlink()
+    hook_path(repo).write_text(FOREIGN)
+    assert cli("hook", "install", "--force").exit_code == 0
+    assert cli("hook", "install", "--quick").exit_code == 0  # a refresh keeps the record
+    assert cli("hook", "uninstall").exit_code == 0
+    assert hook_path(repo).read_text() == FOREIGN and not backup.exists()
+
+
 def test_core_hooks_path_is_honoured(repo: Path, cli: Cli) -> None:
     git(repo, "config", "core.hooksPath", "custom-hooks")
     result = cli("--json", "hook", "install")

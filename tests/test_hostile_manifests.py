@@ -294,3 +294,32 @@ def test_sync_does_not_follow_a_link_out_of_its_root(tmp_path: Path, cli: Cli) -
     followed = cli("--json", "sync", str(repo), "--follow-external-links")
     assert followed.exit_code == 0, followed.output
     assert sorted(t["id"] for t in cli("--json", "list").json()["tools"]) == ["foreign", "own"]
+
+
+# -- item 19: concurrent syncs of the same manifests -------------------------------------
+
+
+def test_concurrent_syncs_of_the_same_manifests_report_nothing_updated(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """Both syncs read the registry before either writes; the loser finds its work done."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "many"
+    for index in range(400):
+        write_tool(root, f"tool-{index}")
+    command = [sys.executable, "-m", "pai_deps", "--db", str(db_path), "--json", "sync", str(root)]
+    assert run_limited("--db", str(db_path), "db", "migrate").exit_code == 0
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    documents = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        documents.append(json.loads(out))
+    assert [d["updated"] for d in documents] == [0, 0]
+    assert sum(d["new"] for d in documents) == 400
+    assert sum(d["unchanged"] for d in documents) == 400
