@@ -32,7 +32,12 @@ from pai_deps.errors import ManifestError, PaiDepsError
 from pai_deps.gitutil import ChangedFile
 from pai_deps.manifest import MANIFEST_FILENAME, Manifest, parse_manifest_text
 from pai_deps.models import ContractRow, ReachRow, ToolRow
-from pai_deps.registry import declared_contracts, resolve_schema_path, schema_refs
+from pai_deps.registry import (
+    declared_contracts,
+    outside_repository,
+    resolve_schema_path,
+    schema_refs,
+)
 from pai_deps.repo import ci as ci_queries
 from pai_deps.repo import contracts as contract_queries
 from pai_deps.repo import dependencies, tools
@@ -119,9 +124,13 @@ class ChangeReader:
     label = "working tree"
 
     def read(self, path: Path) -> bytes | None:
+        """A small regular file's bytes, or None (missing, a FIFO, a device, too large)."""
+        from pai_deps.safeio import FileGuardError, read_regular_file
+        from pai_deps.schemas import MAX_SCHEMA_BYTES
+
         try:
-            return path.read_bytes()
-        except OSError:
+            return read_regular_file(path, limit=MAX_SCHEMA_BYTES)
+        except FileGuardError:
             return None
 
 
@@ -568,6 +577,12 @@ def load_in_change(
         if ref in loaded.schemas:
             continue
         path = loaded.schema_file(ref)
+        home = outside_repository(loaded.tool_dir, path)
+        if home is not None:
+            loaded.schema_errors.append(
+                f"{location}: {display_path(path, root)} is outside the tool's repository"
+            )
+            continue
         data = reader.read(path)
         if data is None:
             where = "is not staged (git add it)" if path.is_file() else "not found"

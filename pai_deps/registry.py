@@ -197,6 +197,45 @@ def resolve_schema_path(tool_dir: Path, ref: str) -> Path:
     return path if path.is_absolute() else tool_dir / path
 
 
+def read_schema_file(tool_dir: Path, ref: str) -> Any:
+    """The one guarded way a manifest's schema file is read at registration.
+
+    The file must resolve (symlinks followed) inside the tool's repository, so a
+    manifest from elsewhere cannot pull a credentials file into the registry as its
+    "schema"; then it is read as a small regular file (see `load_json_file`).
+    """
+    from pai_deps.schemas import load_json_file
+
+    path = resolve_schema_path(tool_dir, ref)
+    home = outside_repository(tool_dir, path)
+    if home is not None:
+        raise PaiDepsError(
+            f"{path} is outside the tool's repository ({home}); pai-deps reads schema files "
+            "only from there",
+            code="schema_outside_repository",
+        )
+    return load_json_file(path)
+
+
+def outside_repository(tool_dir: Path, path: Path) -> Path | None:
+    """The repository root `path` escapes from, or None when it is inside.
+
+    The repository is the nearest enclosing git work tree of the tool's directory, or
+    the directory itself when there is none.
+    """
+    import os
+
+    try:
+        tool_real = Path(os.path.realpath(tool_dir))
+        target = Path(os.path.realpath(path))
+    except (OSError, ValueError):
+        return None  # unresolvable (e.g. a NUL byte): reading it fails with its own error
+    home = next(
+        (d for d in (tool_real, *tool_real.parents) if os.path.lexists(d / ".git")), tool_real
+    )
+    return None if target == home or home in target.parents else home
+
+
 def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest:
     """Read and hash every schema file the manifest names.
 
@@ -205,7 +244,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
     an error, like every other problem with a schema file.
     """
     from pai_deps.manifest import key_line
-    from pai_deps.schemas import load_json_file, normalise, schema_hash
+    from pai_deps.schemas import normalise, schema_hash
 
     manifest = loaded.manifest
     documents: dict[str, tuple[str, str]] = {}
@@ -217,7 +256,8 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
             continue
         schema_path = resolve_schema_path(loaded.tool_dir, ref)
         try:
-            document = load_json_file(schema_path)
+            document = read_schema_file(loaded.tool_dir, ref)
+            documents[ref] = (schema_hash(document), normalise(document))
         except PaiDepsError as exc:
             if exc.code == "file_not_found" and not strict:  # not there yet: a warning
                 absent[ref] = f"schema file {schema_path} did not exist when it was registered"
@@ -228,8 +268,8 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
                 )
             else:
                 issues.append((location, ref, exc.message))
-            continue
-        documents[ref] = (schema_hash(document), normalise(document))
+        except RecursionError:
+            issues.append((location, ref, f"{ref}: nested too deeply to process"))
     if issues:
         path = str(loaded.manifest_path)
         located = [

@@ -323,3 +323,48 @@ def test_concurrent_syncs_of_the_same_manifests_report_nothing_updated(
     assert [d["updated"] for d in documents] == [0, 0]
     assert sum(d["new"] for d in documents) == 400
     assert sum(d["unchanged"] for d in documents) == 400
+
+
+# -- schema files outside the manifest's repository ------------------------------------
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "tilde", "symlink"])
+def test_a_schema_outside_the_repository_is_not_read(
+    tmp_path: Path, db_path: Path, how: str
+) -> None:
+    """A manifest from someone else's repository must not pull, say, a credentials file
+    (valid JSON) into the registry as its "schema"."""
+    home = tmp_path / "home"
+    secret = home / ".docker" / "config.json"
+    secret.parent.mkdir(parents=True)
+    secret.write_text('{"auths": {"registry": {"auth": "c2VjcmV0"}}}')
+    repo = tmp_path / "src" / "their-repo"
+    (repo / ".git").mkdir(parents=True)
+    tool = repo / "tools" / "thief"
+    tool.mkdir(parents=True)
+    refs = {
+        "absolute": str(secret),
+        "dotdot": "../../../../home/.docker/config.json",
+        "tilde": "~/.docker/config.json",
+        "symlink": "schema.json",
+    }
+    if how == "symlink":
+        (tool / "schema.json").symlink_to(secret)
+    _with_schema(tool, "thief", refs[how])
+    result = run_limited(
+        "--db", str(db_path), "register", str(tool), env={"HOME": str(home)}, timeout=20
+    )
+    _assert_clean_failure(result, fragment="outside the tool's repository")
+    assert "c2VjcmV0" not in result.output
+    stored = run_limited("--db", str(db_path), "--json", "list", env={"HOME": str(home)})
+    assert json.loads(stored.stdout)["tools"] == []
+
+
+def test_schemas_elsewhere_in_the_same_repository_are_fine(tmp_path: Path, cli: Cli) -> None:
+    repo = tmp_path / "mono"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "shared").mkdir()
+    (repo / "shared" / "out.json").write_text('{"type": "object"}')
+    tool = _with_schema(repo / "tools" / "user", "user", "../../shared/out.json")
+    result = cli("register", str(tool))
+    assert result.exit_code == 0, result.output
