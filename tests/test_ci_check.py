@@ -262,3 +262,21 @@ def test_fix_writes_only_what_was_checked(eco: Path, cli: Cli) -> None:
     shown = cli("--json", "show", "core").json()
     assert shown["tool"]["description"] != "WORKTREE"
     assert cli("--json", "show", "ghosttool").json()["success"] is False
+
+
+def test_a_schema_that_is_a_fifo_in_the_working_tree_does_not_hang(
+    eco: Path, db_path: Path
+) -> None:
+    """`ci check` without --staged reads the working tree: a FIFO must not block it."""
+    import os
+
+    from tests.limits import run_limited
+
+    schema = eco / "libs" / "core" / "out.schema.json"
+    schema.unlink()
+    os.mkfifo(schema)
+    result = run_limited(
+        "--db", str(db_path), "--json", "ci", "check", "--quick", cwd=eco, timeout=30
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert "internal error" not in result.output
