@@ -294,8 +294,12 @@ def _holds_data(path: Path) -> bool:
         conn.close()
 
 
-def backup_to(path: Path, destination: Path) -> Path:
-    """A consistent copy through SQLite's online backup API (safe while others write)."""
+def backup_to(path: Path, destination: Path, *, shown: Path | None = None) -> Path:
+    """A consistent copy through SQLite's online backup API (safe while others write).
+
+    `shown` names the copy in messages when `destination` is a temporary file.
+    """
+    existed = os.path.lexists(destination)
     source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     try:
         target = sqlite3.connect(destination)
@@ -304,7 +308,18 @@ def backup_to(path: Path, destination: Path) -> Path:
         finally:
             target.close()
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot write backup {destination}: {exc}") from exc
+        if not existed:  # a partial copy is worse than none
+            for leftover in (destination, Path(f"{destination}-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        failure = sqlite_failure(exc, shown or destination, "write")
+        if failure.code == "disk_full":
+            raise DatabaseError(
+                f"Cannot write backup {shown or destination}: the disk is full; "
+                "no copy was left behind",
+                code="disk_full",
+            ) from exc
+        raise DatabaseError(f"Cannot write backup {shown or destination}: {exc}") from exc
     finally:
         source.close()
     return destination

@@ -188,7 +188,7 @@ def db_backup(
     with atomic_output(
         target, force=False, protected=registry_files(source), what="backup"
     ) as temporary:
-        backup_to(source, temporary)
+        backup_to(source, temporary, shown=target)
     if state.json:
         state.printer.json({"success": True, "backup": str(target)})
     else:
