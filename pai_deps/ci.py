@@ -1094,7 +1094,7 @@ def _apply_fixes(
         if (
             not tool.deleted
             and tool.manifest_path.is_file()
-            and reader.read(tool.manifest_path) != tool.manifest_path.read_bytes()
+            and reader.read(tool.manifest_path) != ChangeReader().read(tool.manifest_path)
         ):
             report.fix_errors.append(
                 f"{tool.id}: not re-registered, the manifest on disk differs from the "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,7 @@ def _assert_clean_failure(result: CliResult, *, fragment: str) -> None:
 
 HOSTILE_SCHEMA_REFS = {
     "nul": ("a\0b.json", "NUL byte"),
-    "nouser": ("~nosuchuser-pai/x.json", "nosuchuser-pai"),
-    "zero": ("/dev/zero", "not a regular file"),
+    "zero": ("/dev/zero", "outside the tool's repository"),
 }
 
 
@@ -57,6 +57,26 @@ def test_hostile_schema_paths_are_manifest_errors(tmp_path: Path, db_path: Path,
     assert "provides.cli[0].output_schema (line 6): " in result.stderr
 
 
+def test_a_device_inside_the_repository_is_not_read(tmp_path: Path, db_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("creating a device node needs root")
+    tool = _with_schema(tmp_path / "dev", "dev", "zero.json")
+    os.mknod(tool / "zero.json", 0o644 | stat.S_IFCHR, os.makedev(1, 5))  # like /dev/zero
+    result = run_limited("--db", str(db_path), "register", str(tool), memory_mb=400, timeout=20)
+    _assert_clean_failure(result, fragment="a character device, not a regular file")
+
+
+def test_a_tilde_naming_no_user_stays_as_written(tmp_path: Path, db_path: Path) -> None:
+    """As in a shell: `~nosuchuser/x.json` is that relative path, which does not exist yet:
+    a warning (the contract is `unknown`), an error with --strict; never a crash."""
+    tool = _with_schema(tmp_path / "nouser", "nouser", "~nosuchuser-pai/x.json")
+    result = run_limited("--db", str(db_path), "register", str(tool), timeout=20)
+    assert result.exit_code == 0, result.output
+    assert f"schema file not found: {tool / '~nosuchuser-pai' / 'x.json'}" in result.stderr
+    strict = run_limited("--db", str(db_path), "register", "--strict", str(tool), timeout=20)
+    _assert_clean_failure(strict, fragment="~nosuchuser-pai/x.json")
+
+
 def test_a_huge_debt_score_is_a_manifest_error(tmp_path: Path, cli: Cli) -> None:
     tool = _manifest(tmp_path / "a", "name: a\ntype: cli\ndebt_score: 99999999999999999999\n")
     result = cli("register", str(tool))
@@ -67,6 +87,7 @@ def test_sync_registers_everything_else(tmp_path: Path, db_path: Path) -> None:
     root = tmp_path / "repo"
     for case, (ref, _) in HOSTILE_SCHEMA_REFS.items():
         _with_schema(root / case, case, ref)
+    _with_schema(root / "nouser", "nouser", "~nosuchuser-pai/x.json")
     _manifest(root / "debt", "name: debt\ntype: cli\ndebt_score: 99999999999999999999\n")
     write_tool(root, "good-one")
     write_tool(root, "good-two", depends_on=[{"name": "good-one", "type": "cli"}])
@@ -78,13 +99,14 @@ def test_sync_registers_everything_else(tmp_path: Path, db_path: Path) -> None:
     assert statuses == {
         "debt": "error",
         "nul": "error",
-        "nouser": "error",
+        "nouser": "new",  # a schema file that does not exist (yet): a warning
         "zero": "error",
         "good-one": "new",
         "good-two": "new",
     }
     listed = run_limited("--db", str(db_path), "--json", "list")
-    assert sorted(t["id"] for t in json.loads(listed.stdout)["tools"]) == ["good-one", "good-two"]
+    registered = sorted(t["id"] for t in json.loads(listed.stdout)["tools"])
+    assert registered == ["good-one", "good-two", "nouser"]
 
 
 # -- item 9: schema files that are not small regular files -----------------------------------
