@@ -42,7 +42,7 @@ __all__ = [
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Registries up to this size are quick-checked whenever they are opened (a few ms);
 # bigger ones before their first write, by `db status` and by `db check`.
-QUICK_CHECK_ON_OPEN_MAX_BYTES = 4 * 1024 * 1024
+QUICK_CHECK_ON_OPEN_MAX_BYTES = 2 * 1024 * 1024  # about 2,000 tools; ~10 ms at most
 _LOCK_POLL_S = 0.05
 
 FileState = Literal["absent", "empty", "present"]
