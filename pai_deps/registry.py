@@ -243,7 +243,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
     status `unknown` and the reason, and `drift` reports it missing. Under `strict` it is
     an error, like every other problem with a schema file.
     """
-    from pai_deps.manifest import key_line
+    from pai_deps.manifest_lookup import key_line
     from pai_deps.schemas import normalise, schema_hash
 
     manifest = loaded.manifest

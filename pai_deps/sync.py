@@ -172,7 +172,7 @@ def sync(
                 item.status = "updated" if current is not None and not current.stub else "new"
         if prune:
             items.extend(_prunable(conn, found.roots, found.manifests))
-    else:
+    elif pending or prune:  # nothing to write: no write lock, no check, no transaction
         with transaction(conn):
             now = now_iso()
             written: list[str] = []
