@@ -29,7 +29,7 @@ from pai_deps.dbguard import (
 )
 from pai_deps.errors import DatabaseError, UsageError
 from pai_deps.repo import meta
-from pai_deps.repo._base import dict_row
+from pai_deps.repo._runtime import dict_row
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from pai_deps.timeutil import compact_stamp
 from pai_deps.writes import WRITES

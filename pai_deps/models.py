@@ -177,6 +177,16 @@ class MigrationLockRow(Row):
     ctime: str | None
 
 
+class ColumnRow(Row):
+    """One column of one table, as the code generator infers parameter types from it."""
+
+    table_name: str
+    column_name: str
+    column_type: str
+    not_null: bool
+    table_sql: str
+
+
 class TableCountsRow(Row):
     tools: int
     dependencies: int

@@ -1,6 +1,7 @@
 -- Change-aware CI: what `ci affected` and `ci check` need beyond the other domains.
 
 -- name: list_schema_locations()
+-- returns: SchemaLocationRow
 -- Every schema file a registered tool names (contracts and MCP resources) with the tool's
 -- directory, so that a changed schema file maps to the tools that use it, even when the
 -- file lives outside the tool's own directory.

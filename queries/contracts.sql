@@ -1,6 +1,7 @@
 -- Contracts: the interfaces a tool promises (derived from its manifest's `provides`).
 
 -- name: list_contracts_of(tool_id)
+-- returns: ContractRow
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
        schema_snapshot, status_reason
 FROM contracts
@@ -8,6 +9,7 @@ WHERE tool_id = :tool_id
 ORDER BY contract_type, name;
 
 -- name: find_contracts(tool_id, name)
+-- returns: ContractRow
 -- Contracts of a tool with this name (one per contract type at most).
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
        schema_snapshot, status_reason
@@ -16,12 +18,14 @@ WHERE tool_id = :tool_id AND name = :name
 ORDER BY contract_type;
 
 -- name: list_contracts()
+-- returns: ContractRow
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
        schema_snapshot, status_reason
 FROM contracts
 ORDER BY tool_id, contract_type, name;
 
 -- name: upsert_contract(tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot, status_reason)^
+-- returns: ContractRow
 -- A re-registration keeps an existing contract's id, status, history and stored schema
 -- (the drift baseline); only a contract without a baseline takes the schema it is
 -- registered with. `drift --update` is what moves a baseline. A contract registered with a
@@ -45,6 +49,7 @@ RETURNING id, tool_id, contract_type, name, schema_path, schema_hash, last_verif
           schema_snapshot, status_reason;
 
 -- name: delete_contracts_except(tool_id, keep_ids)!
+-- param keep_ids: Iterable[int] as json
 -- Drop the tool's contracts that its manifest no longer declares.
 -- :keep_ids is a JSON array of contract ids to keep.
 DELETE FROM contracts

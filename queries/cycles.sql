@@ -1,6 +1,8 @@
 -- Circular dependencies, each stored once in canonical rotation.
 
 -- name: upsert_cycle(cycle, now)^
+-- returns: CycleRow
+-- param cycle: Sequence[str] as json
 -- Record a detected cycle; a cycle seen again is re-opened if it had been resolved.
 -- :cycle is a JSON array of ids in canonical rotation.
 INSERT INTO circular_deps (cycle, detected_at, resolved)
@@ -12,12 +14,16 @@ ON CONFLICT (cycle) DO UPDATE SET
 RETURNING id, cycle, detected_at, resolved;
 
 -- name: list_cycles(include_resolved)
+-- returns: CycleRow
+-- param include_resolved: bool
 SELECT id, cycle, detected_at, resolved
 FROM circular_deps
 WHERE :include_resolved OR resolved = 0
 ORDER BY id;
 
 -- name: list_cycles_with(tool_id)
+-- returns: CycleRow
+-- param tool_id: str
 -- Open cycles that pass through a tool.
 SELECT c.id, c.cycle, c.detected_at, c.resolved
 FROM circular_deps AS c
@@ -26,6 +32,7 @@ WHERE c.resolved = 0
 ORDER BY c.id;
 
 -- name: get_cycle(id)^
+-- returns: CycleRow | None
 SELECT id, cycle, detected_at, resolved FROM circular_deps WHERE id = :id;
 
 -- name: resolve_cycle(id)!

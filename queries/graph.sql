@@ -12,6 +12,9 @@
 -- shortest path (the smallest id when several tie). The start node is never in the answer.
 
 -- name: transitive_dependencies(tool_id, max_depth)
+-- returns: ReachRow
+-- param tool_id: str
+-- param max_depth: int | None
 -- Everything the tool depends on, directly or not (max_depth NULL = unlimited).
 WITH RECURSIVE walk (depth, frontier, seen) AS (
     SELECT 0, json_array(json_array(:tool_id, NULL)), json_array()
@@ -46,6 +49,9 @@ WHERE w.depth > 0
 ORDER BY w.depth, t.id;
 
 -- name: transitive_dependents(tool_id, max_depth)
+-- returns: ReachRow
+-- param tool_id: str
+-- param max_depth: int | None
 -- Everything that depends on the tool, directly or not: the same walk over reversed edges.
 WITH RECURSIVE walk (depth, frontier, seen) AS (
     SELECT 0, json_array(json_array(:tool_id, NULL)), json_array()
@@ -80,6 +86,7 @@ WHERE w.depth > 0
 ORDER BY w.depth, t.id;
 
 -- name: edge_list()^
+-- returns: EdgeListRow
 -- The whole adjacency list as ONE row: a JSON array of [consumer, provider, type, optional].
 -- Loading 15,000 edges this way costs one JSON parse instead of 15,000 row conversions.
 SELECT json_group_array(json_array(e.consumer_id, e.provider_id, e.type, e.optional)) AS edges

@@ -1,16 +1,21 @@
 -- Bookkeeping: migration state and table sizes (for `db status` and the upgrade check).
 
 -- name: table_exists(name)$
+-- returns: bool
+-- param name: str
 SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name);
 
 -- name: object_count()$
+-- returns: int
 -- Any table at all? Tells an empty file from a database something else created.
 SELECT count(*) FROM sqlite_master;
 
 -- name: applied_migrations()
+-- returns: MigrationRow
 SELECT migration_id, applied_at_utc FROM _yoyo_migration ORDER BY applied_at_utc, migration_id;
 
 -- name: table_row_counts()^
+-- returns: TableCountsRow
 -- Rows per registry table, in one round trip.
 SELECT (SELECT count(*) FROM tools) AS tools,
        (SELECT count(*) FROM dependencies) AS dependencies,
@@ -19,9 +24,21 @@ SELECT (SELECT count(*) FROM tools) AS tools,
        (SELECT count(*) FROM circular_deps) AS circular_deps;
 
 -- name: migration_lock_holders()
+-- returns: MigrationLockRow
 -- yoyo's lock rows: the process that took each and when (naive UTC). A killed
 -- migration leaves its row behind; `pai-deps` removes it once that process is gone.
 SELECT pid, ctime FROM yoyo_lock ORDER BY pid;
 
 -- name: delete_migration_lock(pid)!
 DELETE FROM yoyo_lock WHERE pid = :pid;
+
+-- name: list_table_columns()
+-- returns: ColumnRow
+-- Every column of every table with the table's definition, for the code generator's
+-- type inference (`python -m pai_deps.codegen`).
+SELECT m.name AS table_name, c.name AS column_name, c.type AS column_type,
+       c."notnull" AS not_null, m.sql AS table_sql
+FROM sqlite_master AS m
+JOIN pragma_table_info(m.name) AS c
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+ORDER BY m.name, c.cid;

@@ -3,12 +3,14 @@
 -- are never "unverified", so every aggregate here counts registered tools only.
 
 -- name: list_graph_nodes()
+-- returns: GraphNodeRow
 -- Every tool (stubs included) with what the analyses weigh, in id order.
 SELECT id, name, type, version, reliability, debt_score, stub, last_verified
 FROM tools
 ORDER BY id;
 
 -- name: list_debt(type, min_debt)
+-- returns: GraphNodeRow
 -- Registered tools carrying at least :min_debt, most debt first (:type NULL = every type).
 SELECT id, name, type, version, reliability, debt_score, stub, last_verified
 FROM tools
@@ -18,6 +20,7 @@ WHERE stub = 0
 ORDER BY debt_score DESC, id;
 
 -- name: type_summary(type)
+-- returns: TypeSummaryRow
 -- Per tool type over registered tools: count, debt and mean reliability, most debt first.
 SELECT type, count(*) AS tools, sum(debt_score) AS total_debt,
        avg(debt_score) AS average_debt, avg(reliability) AS average_reliability
@@ -28,6 +31,7 @@ GROUP BY type
 ORDER BY total_debt DESC, type;
 
 -- name: health_counts(high_debt)^
+-- returns: HealthCountsRow
 -- The registry-wide figures `health` reports; high_debt counts tools above :high_debt.
 SELECT
     (SELECT count(*) FROM tools WHERE stub = 0) AS tools,
@@ -39,6 +43,7 @@ SELECT
     (SELECT count(*) FROM tools WHERE stub = 0 AND debt_score > :high_debt) AS high_debt;
 
 -- name: recent_verifications(limit)
+-- returns: RecentVerificationRow
 -- The most recently verified tools, with the status and level of their latest run (if the
 -- run was recorded).
 SELECT t.id, t.type, t.last_verified,

@@ -1,6 +1,7 @@
 -- Resources: MCP resources a tool provides (listed by `show`, not verified as contracts).
 
 -- name: list_resources_of(tool_id)
+-- returns: ResourceRow
 SELECT id, tool_id, uri, schema_path
 FROM resources
 WHERE tool_id = :tool_id

@@ -1,6 +1,7 @@
 -- Verification runs: one summary row per tool per `verify` run (the tool's history).
 
 -- name: insert_run(tool_id, verified_at, level, status, cli_passed, cli_failed, cli_skipped, mcp_found, mcp_missing, mcp_extra, mcp_failed, mcp_skipped, git_commit, duration_ms)^
+-- returns: VerificationRunRow
 INSERT INTO verification_runs (tool_id, verified_at, level, status, cli_passed, cli_failed,
                                cli_skipped, mcp_found, mcp_missing, mcp_extra, mcp_failed,
                                mcp_skipped, git_commit, duration_ms)
@@ -11,6 +12,7 @@ RETURNING id, tool_id, verified_at, level, status, cli_passed, cli_failed, cli_s
           mcp_found, mcp_missing, mcp_extra, mcp_failed, mcp_skipped, git_commit, duration_ms;
 
 -- name: list_runs_of(tool_id, limit)
+-- returns: VerificationRunRow
 -- Newest first.
 SELECT id, tool_id, verified_at, level, status, cli_passed, cli_failed, cli_skipped,
        mcp_found, mcp_missing, mcp_extra, mcp_failed, mcp_skipped, git_commit, duration_ms

@@ -1,6 +1,7 @@
 -- Tools: registered tools and the stubs that stand in for unregistered providers.
 
 -- name: get_tool(id)^
+-- returns: ToolRow | None
 -- One tool by id, or nothing.
 SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
        last_verified, created_at, updated_at, manifest_hash, description, mcp_start
@@ -8,6 +9,7 @@ FROM tools
 WHERE id = :id;
 
 -- name: list_tools()
+-- returns: ToolRow
 -- Every tool, stubs included, in id order.
 SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
        last_verified, created_at, updated_at, manifest_hash, description, mcp_start
@@ -15,6 +17,7 @@ FROM tools
 ORDER BY id;
 
 -- name: list_tool_summaries(type, stub)
+-- returns: ToolSummaryRow
 -- The `list` table in one query: each tool with its fan-out and fan-in.
 -- :type and :stub are optional filters (NULL matches everything).
 SELECT t.id, t.name, t.type, t.version, t.reliability, t.debt_score, t.stub, t.path,
@@ -27,6 +30,7 @@ WHERE (:type IS NULL OR t.type = :type)
 ORDER BY t.id;
 
 -- name: upsert_tool(id, path, type, version, reliability, debt_score, manifest_path, manifest_hash, description, mcp_start, now)^
+-- returns: ToolRow
 -- Register or re-register a tool. A re-registration keeps created_at and the verification
 -- state; registering over a stub turns it into a real tool.
 INSERT INTO tools (id, name, path, type, version, reliability, debt_score, manifest_path,
@@ -68,6 +72,7 @@ WHERE id = :id;
 DELETE FROM tools WHERE id = :id;
 
 -- name: delete_orphan_stubs()
+-- returns: ToolIdRow
 -- Remove stubs nobody depends on any more; returns the ids removed.
 DELETE FROM tools
 WHERE stub = 1
@@ -78,6 +83,7 @@ RETURNING id;
 UPDATE tools SET last_verified = :now WHERE id = :id;
 
 -- name: list_tool_locations()
+-- returns: ToolLocationRow
 -- Registered (non-stub) tools with their directories, for mapping files to tools.
 SELECT id, path, manifest_path
 FROM tools
@@ -85,6 +91,7 @@ WHERE stub = 0
 ORDER BY id;
 
 -- name: list_tools_registered_from(manifest_path)
+-- returns: ToolIdRow
 -- Real tools registered from this manifest file (more than one means it was renamed).
 SELECT id
 FROM tools
@@ -92,6 +99,7 @@ WHERE manifest_path = :manifest_path AND stub = 0
 ORDER BY id;
 
 -- name: list_tool_ids()
+-- returns: ToolIdRow
 -- Every id, stubs included: the candidates when a tool name is mistyped.
 SELECT id
 FROM tools

@@ -1,9 +1,10 @@
 """The codegen seam, checked the way sqlc checks it.
 
-Every named query prepares against a freshly migrated database; the typed wrappers in
+The generated modules are exactly what the generator makes of today's SQL (`diff`);
+every named query prepares against a freshly migrated database; the typed functions in
 `pai_deps.repo.<file>` match the queries in `queries/<file>.sql` name for name and
 parameter for parameter; and every query's result columns are exactly the fields of the
-model its wrapper returns.
+model its function returns.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 import types
 import typing
 from pathlib import Path
@@ -21,7 +25,8 @@ import pytest
 from pydantic import BaseModel
 
 from pai_deps import db
-from pai_deps.repo._base import queries
+from pai_deps.codegen import REPO_DIR, generate
+from pai_deps.repo._runtime import query_file
 from pai_deps.sqlfiles import queries_dir
 
 NAME_LINE = re.compile(r"^--\s*name:\s*([A-Za-z_][\w-]*)\s*(\(([^)]*)\))?\s*([$^!#<*]*)\s*$")
@@ -65,8 +70,45 @@ def test_query_names_are_unique_across_files() -> None:
         for name in names:
             assert name not in seen, f"{name} is defined in {seen.get(name)} and {stem}.sql"
             seen[name] = stem
-    loaded = {n for n in queries().available_queries if not n.endswith("_cursor")}
+    loaded = {
+        n
+        for stem in DECLARED
+        for n in query_file(stem).available_queries
+        if not n.endswith("_cursor")
+    }
     assert loaded == set(seen)
+
+
+def test_generated_modules_are_up_to_date() -> None:
+    """sqlc's `diff`: a changed .sql file without a regenerated module fails here (and in CI)."""
+    generated = generate(queries_dir())
+    assert sorted(generated) == sorted(f"{stem}.py" for stem in DECLARED)
+    for name, text in generated.items():
+        committed = (REPO_DIR / name).read_text(encoding="utf-8")
+        assert committed == text, f"pai_deps/repo/{name} is stale: run python -m pai_deps.codegen"
+
+
+def test_generated_modules_are_ruff_formatted(tmp_path: Path) -> None:
+    """What the generator writes is what `ruff format` would write, so CI's check holds."""
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    if not Path(ruff).exists():
+        pytest.skip("ruff is not installed")
+    for name, text in generate(queries_dir()).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [
+            ruff,
+            "format",
+            "--check",
+            "--config",
+            str(REPO_DIR.parent.parent / "pyproject.toml"),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_line_that_looks_like_a_name_was_parsed() -> None:
@@ -80,7 +122,7 @@ def test_every_line_that_looks_like_a_name_was_parsed() -> None:
 def test_every_query_prepares_against_the_migrated_schema(
     conn: sqlite3.Connection, stem: str, name: str
 ) -> None:
-    fn = getattr(queries(), name)
+    fn = getattr(query_file(stem), name)
     params = dict.fromkeys(DECLARED[stem][name][1])
     conn.execute("EXPLAIN " + fn.sql, params)
 
@@ -110,7 +152,7 @@ def test_wrapper_parameters_match_the_declared_parameters(stem: str, name: str) 
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
     assert sorted(keyword) == sorted(DECLARED[stem][name][1])
     aiosql_params = [
-        p for p in inspect.signature(getattr(queries(), name)).parameters if p != "self"
+        p for p in inspect.signature(getattr(query_file(stem), name)).parameters if p != "self"
     ]
     assert sorted(aiosql_params) == sorted(keyword)
 
@@ -185,7 +227,7 @@ def test_result_columns_match_the_returned_model(
     if model is None:
         assert operator in ("!", "$"), f"{name} returns rows but its wrapper has no model"
         return
-    fn = getattr(queries(), name)
+    fn = getattr(query_file(stem), name)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
