@@ -64,6 +64,7 @@ def _seed_a_uses_b(
         schema_path=None,
         schema_hash=None,
         schema_snapshot=None,
+        status_reason=None,
     )
 
 
