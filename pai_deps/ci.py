@@ -20,7 +20,6 @@ debt.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from pai_deps.repo import dependencies, tools
 from pai_deps.repo import graph as graph_queries
 
 if TYPE_CHECKING:
+    from pai_deps.db import Connection
     from pai_deps.verify.contracts import ContractCheck, Level
     from pai_deps.verify.drift import ContractDrift
 
@@ -82,7 +82,7 @@ class Locator:
     dirs: dict[str, Path]
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection) -> Locator:
+    def load(cls, conn: Connection) -> Locator:
         by_dir: dict[Path, str] = {}
         by_manifest: dict[Path, str] = {}
         dirs: dict[str, Path] = {}
@@ -309,7 +309,7 @@ def _manifest_name(reader: ChangeReader, path: Path, shown: str) -> tuple[str | 
 
 
 def map_changes(
-    conn: sqlite3.Connection,
+    conn: Connection,
     changes: Sequence[ChangedFile],
     *,
     root: Path,
@@ -418,7 +418,7 @@ _QUERY_PER_SOURCE_LIMIT = 16
 
 
 def _dependent_rows(
-    conn: sqlite3.Connection, sources: list[str], max_depth: int | None
+    conn: Connection, sources: list[str], max_depth: int | None
 ) -> dict[str, list[ReachRow]]:
     """Per source, its transitive dependents (min depth, `via`), as the SQL walk gives them."""
     if len(sources) <= _QUERY_PER_SOURCE_LIMIT:
@@ -440,7 +440,7 @@ def _dependent_rows(
 
 
 def affected_by(
-    conn: sqlite3.Connection, changed: Iterable[str], *, max_depth: int | None
+    conn: Connection, changed: Iterable[str], *, max_depth: int | None
 ) -> list[AffectedTool]:
     """Transitive dependents of the changed tools, each at its minimum depth from any of
     them (ties: the smallest changed id), with the chain of tools that reaches it. Changed
@@ -466,7 +466,7 @@ def affected_by(
 
 
 def affected(
-    conn: sqlite3.Connection,
+    conn: Connection,
     cwd: Path,
     *,
     base: str | None = None,
@@ -724,7 +724,7 @@ def _row_in_change(tool: ToolInChange) -> ToolRow:
 
 
 def _contracts_in_change(
-    conn: sqlite3.Connection, tool: ToolInChange
+    conn: Connection, tool: ToolInChange
 ) -> tuple[list[ContractRow], list[ContractRow]]:
     """(declared contracts, registered contracts the change no longer declares).
 
@@ -761,7 +761,7 @@ def _contracts_in_change(
 
 
 def _subjects(
-    conn: sqlite3.Connection, loaded: list[ToolInChange], dependents: list[AffectedTool]
+    conn: Connection, loaded: list[ToolInChange], dependents: list[AffectedTool]
 ) -> list[_Subject]:
     subjects = [_Subject(_row_in_change(t), t.contracts) for t in loaded if t.manifest]
     for dependent in dependents:
@@ -772,7 +772,7 @@ def _subjects(
 
 
 def check_manifests(
-    conn: sqlite3.Connection, loaded: list[ToolInChange], root: Path, problems: list[Problem]
+    conn: Connection, loaded: list[ToolInChange], root: Path, problems: list[Problem]
 ) -> Check:
     check = Check("manifest", "Manifests")
     for problem in problems:
@@ -848,7 +848,7 @@ def drift_in_change(tool: ToolInChange, contract: ContractRow, root: Path) -> Co
 
 
 def check_drift(
-    conn: sqlite3.Connection, loaded: list[ToolInChange], root: Path
+    conn: Connection, loaded: list[ToolInChange], root: Path
 ) -> tuple[Check, list[ContractDrift]]:
     """Breaking and risky changes (and unexplainable ones) fail; compatible ones pass and
     are accepted by --fix. Removing a contract that others may use is breaking."""
@@ -980,7 +980,7 @@ def _edges_in_change(loaded: list[ToolInChange]) -> dict[str, set[str]]:
     }
 
 
-def check_cycles(conn: sqlite3.Connection, loaded: list[ToolInChange]) -> Check:
+def check_cycles(conn: Connection, loaded: list[ToolInChange]) -> Check:
     """Cycles the change would introduce: the registry graph with the changed tools' edges
     replaced by their edges in the change, searched through the tools that gained edges."""
     from pai_deps.graph import Graph, cycles_through
@@ -1018,7 +1018,7 @@ def check_cycles(conn: sqlite3.Connection, loaded: list[ToolInChange]) -> Check:
 
 
 def check_stubs(
-    conn: sqlite3.Connection, loaded: list[ToolInChange], dependents: list[AffectedTool]
+    conn: Connection, loaded: list[ToolInChange], dependents: list[AffectedTool]
 ) -> Check:
     """Dependencies on tools nobody registered. A new, required one fails: it is most often
     a typo in a name, which would otherwise become a stub silently."""
@@ -1069,7 +1069,7 @@ def check_stubs(
 
 
 def _apply_fixes(
-    conn: sqlite3.Connection,
+    conn: Connection,
     loaded: list[ToolInChange],
     findings: list[ContractDrift],
     report: CheckReport,
@@ -1144,7 +1144,7 @@ def _apply_fixes(
 
 
 def run_checks(
-    conn: sqlite3.Connection,
+    conn: Connection,
     cwd: Path,
     *,
     staged: bool,

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pai_deps.db import BUSY_TIMEOUT_S, _inspect, journal_mode
+from pai_deps.db.connection import dict_row
 from pai_deps.dbguard import SQLITE_HEADER, damage_report, read_only_header, sqlite_failure
 from pai_deps.errors import DatabaseError
 from pai_deps.repo import meta
-from pai_deps.repo._runtime import dict_row
 from pai_deps.sqlfiles import known_migrations
 
 

@@ -77,3 +77,9 @@ class ManifestError(PaiDepsError):
     """A manifest could not be read, parsed or validated."""
 
     code = "invalid_manifest"
+
+
+class RowRejected(PaiDepsError):
+    """A row the registry's schema refuses (CHECK, UNIQUE, foreign key): the input's fault."""
+
+    code = "row_rejected"

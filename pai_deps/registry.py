@@ -9,13 +9,12 @@ transaction, so a failure anywhere leaves the registry exactly as it was.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pai_deps.db import transaction
+from pai_deps.db import Connection, transaction
 from pai_deps.errors import ManifestError, PaiDepsError, ToolNotFoundError
 from pai_deps.models import (
     ContractRow,
@@ -313,7 +312,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
 
 
 def register_path(
-    conn: sqlite3.Connection, path: Path, *, force: bool = False, strict: bool = False
+    conn: Connection, path: Path, *, force: bool = False, strict: bool = False
 ) -> RegisterResult:
     """Load, validate and register one manifest (a file, or a directory holding one)."""
     from pai_deps.manifest import load_manifest
@@ -343,7 +342,7 @@ def name_collision(existing: ToolRow | None, prepared: PreparedManifest) -> PaiD
 
 
 def write_registration(
-    conn: sqlite3.Connection,
+    conn: Connection,
     prepared: PreparedManifest,
     *,
     force: bool = False,
@@ -447,7 +446,7 @@ def _renamed(removed: UnregisterResult, manifest: Manifest) -> str:
 # -- cycles -------------------------------------------------------------------------------
 
 
-def _strongly_connected_with(conn: sqlite3.Connection, tool_id: str) -> list[str]:
+def _strongly_connected_with(conn: Connection, tool_id: str) -> list[str]:
     """The members of tool_id's strongly connected component (only tool_id if none).
 
     Computed from the two transitive walks, so the cost follows what the tool reaches,
@@ -468,7 +467,7 @@ def _strongly_connected_with(conn: sqlite3.Connection, tool_id: str) -> list[str
     return sorted((forward & backward) | {tool_id})
 
 
-def record_cycles_through(conn: sqlite3.Connection, tool_id: str, *, now: str) -> list[list[str]]:
+def record_cycles_through(conn: Connection, tool_id: str, *, now: str) -> list[list[str]]:
     """Store every elementary cycle through the tool once; resolve its cycles that broke."""
     from pai_deps.graph import Graph, cycles_through
 
@@ -484,7 +483,7 @@ def record_cycles_through(conn: sqlite3.Connection, tool_id: str, *, now: str) -
     return found
 
 
-def resolve_broken_cycles(conn: sqlite3.Connection, tool_id: str) -> list[CycleRow]:
+def resolve_broken_cycles(conn: Connection, tool_id: str) -> list[CycleRow]:
     """Mark resolved the open cycles through `tool_id` that lost an edge."""
     broken = []
     for row in cycles.list_cycles_with(conn, tool_id=tool_id):
@@ -499,9 +498,7 @@ def resolve_broken_cycles(conn: sqlite3.Connection, tool_id: str) -> list[CycleR
     return broken
 
 
-def record_all_cycles(
-    conn: sqlite3.Connection, tool_ids: Iterable[str], *, now: str
-) -> list[list[str]]:
+def record_all_cycles(conn: Connection, tool_ids: Iterable[str], *, now: str) -> list[list[str]]:
     """Bulk form for `sync`: one graph load, cycles through any of the given tools."""
     from pai_deps.graph import Graph, cycles_through, strongly_connected_components
 
@@ -543,7 +540,7 @@ class UnregisterResult:
         }
 
 
-def unregister(conn: sqlite3.Connection, tool_id: str, *, force: bool) -> UnregisterResult:
+def unregister(conn: Connection, tool_id: str, *, force: bool) -> UnregisterResult:
     """Remove a tool; with dependents, only with `force`, and then it stays as a stub."""
     with transaction(conn):
         tool = require_tool(conn, tool_id)
@@ -562,7 +559,7 @@ def unregister(conn: sqlite3.Connection, tool_id: str, *, force: bool) -> Unregi
         return remove_tool(conn, tool)
 
 
-def remove_tool(conn: sqlite3.Connection, tool: ToolRow) -> UnregisterResult:
+def remove_tool(conn: Connection, tool: ToolRow) -> UnregisterResult:
     """Delete a tool, or demote it to a stub when others still depend on it.
 
     Call inside a transaction. Dependents keep their declared edges; the tool's own
@@ -588,12 +585,12 @@ def remove_tool(conn: sqlite3.Connection, tool: ToolRow) -> UnregisterResult:
     )
 
 
-def prune_stubs(conn: sqlite3.Connection) -> list[str]:
+def prune_stubs(conn: Connection) -> list[str]:
     with transaction(conn):
         return [row.id for row in tools.delete_orphan_stubs(conn)]
 
 
-def require_tool(conn: sqlite3.Connection, tool_id: str) -> ToolRow:
+def require_tool(conn: Connection, tool_id: str) -> ToolRow:
     row = tools.get_tool(conn, id=tool_id)
     if row is None:
         from pai_deps.suggest import nearest
@@ -616,7 +613,7 @@ class ToolDetails:
     cycles: list[CycleRow]
 
 
-def show(conn: sqlite3.Connection, tool_id: str) -> ToolDetails:
+def show(conn: Connection, tool_id: str) -> ToolDetails:
     tool = require_tool(conn, tool_id)
     return ToolDetails(
         tool=tool,
@@ -628,7 +625,7 @@ def show(conn: sqlite3.Connection, tool_id: str) -> ToolDetails:
     )
 
 
-def resolve_cycle_by_hand(conn: sqlite3.Connection, cycle_id: int) -> CycleRow:
+def resolve_cycle_by_hand(conn: Connection, cycle_id: int) -> CycleRow:
     from pai_deps.errors import NotFoundError
 
     with transaction(conn):

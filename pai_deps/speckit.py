@@ -9,15 +9,17 @@ number of tools a dependency's failure reaches.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pai_deps.models import NeighbourRow, ReachRow, ToolRow
 from pai_deps.output import plural
 from pai_deps.registry import require_tool
 from pai_deps.repo import cycles, dependencies
 from pai_deps.repo import graph as graph_queries
+
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
 
 Severity = Literal["critical", "high", "medium", "low"]
 _SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
@@ -116,7 +118,7 @@ class Context:
         }
 
 
-def context(conn: sqlite3.Connection, tool_id: str) -> Context:
+def context(conn: Connection, tool_id: str) -> Context:
     """Everything a plan for `tool_id` should take into account, from the registry."""
     from pai_deps.analysis import AT_RISK_THRESHOLD, HIGH_DEBT, blast_radius
     from pai_deps.graph import Graph, compound_reliability
@@ -182,7 +184,7 @@ class FailureMode:
         }
 
 
-def failure_modes(conn: sqlite3.Connection, tool_id: str) -> tuple[ToolRow, list[FailureMode]]:
+def failure_modes(conn: Connection, tool_id: str) -> tuple[ToolRow, list[FailureMode]]:
     """One templated failure mode per direct dependency, most severe first.
 
     A dependency failure this tool does not handle spreads to everything downstream of it,

@@ -9,16 +9,14 @@ computed once for the whole batch.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pai_deps.db import transaction
-from pai_deps.dbguard import sqlite_failure
+from pai_deps.db import Connection, savepoint, transaction
 from pai_deps.discovery import discover
-from pai_deps.errors import PaiDepsError
+from pai_deps.errors import DatabaseError, PaiDepsError
 from pai_deps.manifest import load_manifest, manifest_from_bytes, read_manifest_bytes
 from pai_deps.output import Progress
 from pai_deps.registry import (
@@ -93,7 +91,7 @@ class SyncResult:
 
 
 def sync(
-    conn: sqlite3.Connection,
+    conn: Connection,
     roots: Sequence[Path],
     *,
     excludes: Sequence[str] = (),
@@ -176,26 +174,20 @@ def sync(
         with transaction(conn):
             now = now_iso()
             written: list[str] = []
-            for index, (item, prepared) in enumerate(pending):
+            for item, prepared in pending:
                 if _written_meanwhile(conn, prepared):
                     item.status = "unchanged"  # a concurrent sync registered these bytes
                     continue
-                savepoint = f"manifest_{index}"
-                conn.execute(f"SAVEPOINT {savepoint}")
                 try:
-                    result = write_registration(conn, prepared, now=now, detect_cycles=False)
-                except (PaiDepsError, sqlite3.IntegrityError) as exc:
-                    # This manifest's rows break a rule: undo them, keep the others.
-                    conn.execute(f"ROLLBACK TO {savepoint}")
-                    conn.execute(f"RELEASE {savepoint}")
-                    message = exc.message if isinstance(exc, PaiDepsError) else str(exc)
-                    item.status, item.error, item.error_lines = "error", message, []
+                    with savepoint(conn):
+                        result = write_registration(conn, prepared, now=now, detect_cycles=False)
+                except DatabaseError:
+                    raise  # disk full, I/O error, damage: the registry failed, not the manifest
+                except PaiDepsError as exc:
+                    # This manifest's rows break a rule (RowRejected included): they were
+                    # undone, the others stay.
+                    item.status, item.error, item.error_lines = "error", exc.message, []
                     continue
-                except sqlite3.Error as exc:
-                    # Disk full, I/O error, damage: the file failed, not the manifest. SQLite
-                    # may have rolled everything back already; name the real cause.
-                    raise sqlite_failure(exc, getattr(conn, "path", None), "write") from exc
-                conn.execute(f"RELEASE {savepoint}")
                 item.status = "new" if result.is_new else "updated"
                 item.warnings = result.warnings
                 item.stubs_created = result.stubs_created
@@ -221,7 +213,7 @@ def sync(
     )
 
 
-def _written_meanwhile(conn: sqlite3.Connection, prepared: PreparedManifest) -> bool:
+def _written_meanwhile(conn: Connection, prepared: PreparedManifest) -> bool:
     """The registry (read again under the write lock) already holds exactly this manifest."""
     current = tools.get_tool(conn, id=prepared.manifest.name)
     loaded = prepared.loaded
@@ -264,7 +256,7 @@ def _under(path: str, roots: Sequence[Path]) -> bool:
     return any(Path(path).is_relative_to(root) for root in roots)
 
 
-def _gone(conn: sqlite3.Connection, roots: Sequence[Path], manifests: Sequence[Any]) -> list[Any]:
+def _gone(conn: Connection, roots: Sequence[Path], manifests: Sequence[Any]) -> list[Any]:
     present = {str(m.path) for m in manifests}
     return [
         tool
@@ -277,15 +269,11 @@ def _gone(conn: sqlite3.Connection, roots: Sequence[Path], manifests: Sequence[A
     ]
 
 
-def _prunable(
-    conn: sqlite3.Connection, roots: Sequence[Path], manifests: Sequence[Any]
-) -> list[SyncItem]:
+def _prunable(conn: Connection, roots: Sequence[Path], manifests: Sequence[Any]) -> list[SyncItem]:
     return [SyncItem(Path(t.manifest_path), t.id, "pruned") for t in _gone(conn, roots, manifests)]
 
 
-def _prune(
-    conn: sqlite3.Connection, roots: Sequence[Path], manifests: Sequence[Any]
-) -> list[SyncItem]:
+def _prune(conn: Connection, roots: Sequence[Path], manifests: Sequence[Any]) -> list[SyncItem]:
     """Unregister tools whose manifest under these roots is gone (a stub if still needed)."""
     from pai_deps.registry import remove_tool
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pai_deps import db
-from pai_deps.errors import DatabaseError, UsageError
+from pai_deps.errors import DatabaseError, RowRejected, UsageError
 from pai_deps.models import ContractRow
-from pai_deps.repo import contracts, cycles, dependencies, tools, verifications
+from pai_deps.repo import contracts, cycles, dependencies, meta, tools, verifications
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import Cli, run_pai_deps
 
@@ -141,8 +141,20 @@ def test_deleting_a_tool_cascades_to_edges_contracts_and_history(
         assert tools.delete_tool(conn, id="b") == 1
     assert dependencies.list_edges(conn) == []
     assert contracts.list_contracts(conn) == []
-    counts = db.meta.table_row_counts(conn)
+    counts = meta.table_row_counts(conn)
     assert (counts.tools, counts.verifications) == (1, 0)
+
+
+def test_a_savepoint_undoes_only_its_own_writes(conn: sqlite3.Connection) -> None:
+    """A row the schema refuses inside a savepoint is RowRejected; the transaction goes on."""
+    with db.transaction(conn):
+        _add_tool(conn, "a")
+        with pytest.raises(RowRejected, match="CHECK constraint failed"), db.savepoint(conn):
+            _add_tool(conn, "b")
+            _add_tool(conn, "c", reliability=7.0)
+        with db.savepoint(conn):
+            _add_tool(conn, "d")
+    assert [t.id for t in tools.list_tools(conn)] == ["a", "d"]
 
 
 def test_transaction_rolls_back_everything_on_error(conn: sqlite3.Connection) -> None:

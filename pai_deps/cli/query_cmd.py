@@ -25,9 +25,8 @@ from pai_deps.errors import UsageError
 from pai_deps.output import plural
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from pai_deps.analysis import BlastRadius, ChainReliability
+    from pai_deps.db import Connection
     from pai_deps.graph import Graph
     from pai_deps.models import GraphNodeRow, ReachRow
     from pai_deps.output import Printer
@@ -81,9 +80,7 @@ SkipOptional = Annotated[
 # -- loading ---------------------------------------------------------------------------------
 
 
-def load_graph(
-    conn: sqlite3.Connection, *, skip_optional: bool
-) -> tuple[Graph, dict[str, GraphNodeRow]]:
+def load_graph(conn: Connection, *, skip_optional: bool) -> tuple[Graph, dict[str, GraphNodeRow]]:
     """The whole registry in memory (two queries), for what SQL expresses badly."""
     from pai_deps.analysis import build_graph
     from pai_deps.repo import graph as graph_queries
@@ -96,7 +93,7 @@ def load_graph(
 
 
 def walk(
-    conn: sqlite3.Connection,
+    conn: Connection,
     tool: str,
     *,
     reverse: bool,
@@ -247,7 +244,7 @@ def _reach_json(row: ReachRow) -> dict[str, Any]:
 
 
 def _direct(
-    conn: sqlite3.Connection, tool: str, *, reverse: bool, skip_optional: bool
+    conn: Connection, tool: str, *, reverse: bool, skip_optional: bool
 ) -> list[dict[str, Any]]:
     """Direct neighbours with the edge that links them (one indexed query)."""
     from pai_deps.registry import require_tool
@@ -352,9 +349,7 @@ def affected(
 # -- path / allpaths -------------------------------------------------------------------------
 
 
-def _path_graph(
-    conn: sqlite3.Connection, source: str, target: str, *, skip_optional: bool
-) -> Graph:
+def _path_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
     """All edges plus both endpoints (validated first, in order) even when isolated."""
     from pai_deps.analysis import build_graph
     from pai_deps.registry import require_tool

@@ -23,9 +23,8 @@ from pai_deps.errors import PaiDepsError, UsageError
 from pai_deps.output import Styled, plural
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from pai_deps.analysis import Health
+    from pai_deps.db import Connection
     from pai_deps.graph import Graph
     from pai_deps.models import GraphNodeRow
 
@@ -48,7 +47,7 @@ Output = Annotated[
 ]
 
 
-def _load(conn: sqlite3.Connection) -> tuple[Graph, dict[str, GraphNodeRow]]:
+def _load(conn: Connection) -> tuple[Graph, dict[str, GraphNodeRow]]:
     from pai_deps.cli.query_cmd import load_graph
 
     return load_graph(conn, skip_optional=False)
@@ -148,7 +147,7 @@ def debt(
 # -- health ----------------------------------------------------------------------------------
 
 
-def assess(conn: sqlite3.Connection, graph: Graph, nodes: dict[str, GraphNodeRow]) -> Health:
+def assess(conn: Connection, graph: Graph, nodes: dict[str, GraphNodeRow]) -> Health:
     from pai_deps.analysis import HIGH_DEBT, assess_health, at_risk_tools
     from pai_deps.repo import reports
 

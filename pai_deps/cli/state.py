@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from pai_deps.output import Printer
+
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
 
 
 @dataclass
@@ -38,7 +41,7 @@ class State:
             return []
 
     @contextmanager
-    def registry(self) -> Iterator[sqlite3.Connection]:
+    def registry(self) -> Iterator[Connection]:
         """The migrated registry connection, closed afterwards."""
         from pai_deps.db import open_db
 

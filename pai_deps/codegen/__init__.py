@@ -33,7 +33,8 @@ def migrated_schema() -> Schema:
 
     from yoyo import get_backend, read_migrations
 
-    from pai_deps.repo._runtime import dict_row, run
+    from pai_deps.db.connection import dict_row
+    from pai_deps.repo._runtime import run
     from pai_deps.sqlfiles import migrations_dir
 
     os.environ.setdefault("USER", "pai-deps")  # yoyo logs getpass.getuser()

@@ -7,16 +7,17 @@ its own `.sql` file, so a command parses only the files whose queries it runs.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from functools import cache
 from typing import Any, TypeAlias, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from pai_deps.db.connection import Connection as _Connection
 from pai_deps.sqlfiles import queries_dir
 
-Connection: TypeAlias = sqlite3.Connection
+Connection: TypeAlias = _Connection  # what the generated functions take
+
 M = TypeVar("M", bound=BaseModel)
 S = TypeVar("S", str, int, float, bool, bytes)
 
@@ -95,8 +96,3 @@ def json_text(value: Any) -> str | None:
     if not isinstance(value, (list, dict, str, int, float, bool)):
         value = list(value)  # any other iterable, e.g. a set of ids or a tuple
     return json.dumps(value, ensure_ascii=False)
-
-
-def dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
-    """Row factory: rows as dicts keyed by column name (what aiosql and pydantic want)."""
-    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}

@@ -7,16 +7,18 @@ schema declares, format checking on (`pai_deps.verify.output`).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.registry import require_tool
 from pai_deps.schemas import load_json_file, parse_json_text
 from pai_deps.verify.selection import contract_label, find_contract, schema_file
+
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Conformance:
 
 
 def contract_schema(
-    conn: sqlite3.Connection, tool_id: str, ref: str
+    conn: Connection, tool_id: str, ref: str
 ) -> tuple[ToolRow, ContractRow, Path, Any]:
     """The tool, the contract and its loaded schema; every way this fails is one line."""
     tool = require_tool(conn, tool_id)
@@ -70,7 +72,7 @@ def contract_schema(
 
 
 def check_output(
-    conn: sqlite3.Connection, tool_id: str, ref: str, text: str, *, source: str
+    conn: Connection, tool_id: str, ref: str, text: str, *, source: str
 ) -> Conformance:
     """Validate `text` (a JSON document read from `source`) against the contract's schema."""
     from pai_deps.verify.output import validate_output

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pai_deps.db import transaction
+from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.output import Progress
@@ -518,7 +517,7 @@ class ToolPlan:
 
 
 def plan_checks(
-    conn: sqlite3.Connection,
+    conn: Connection,
     selected: Iterable[ToolRow],
     options: VerifyOptions,
     *,
@@ -674,7 +673,7 @@ def run_checks(
     return [finished[plan.tool.id] for plan in plans]
 
 
-def record(conn: sqlite3.Connection, result: ToolVerification, *, keep: int = HISTORY_KEEP) -> None:
+def record(conn: Connection, result: ToolVerification, *, keep: int = HISTORY_KEEP) -> None:
     """Save one tool's run in one short transaction and prune its history to `keep`.
 
     Contracts (or the tool) that disappeared while the checks ran, because someone
@@ -727,7 +726,7 @@ def record(conn: sqlite3.Connection, result: ToolVerification, *, keep: int = HI
 
 
 def verify(
-    conn: sqlite3.Connection,
+    conn: Connection,
     selected: list[ToolRow],
     options: VerifyOptions,
     *,

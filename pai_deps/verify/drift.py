@@ -24,12 +24,11 @@ failing; `missing` and `error` still fail because there is nothing to accept.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pai_deps.db import transaction
+from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.repo import contracts
@@ -226,7 +225,7 @@ def compare_document(contract: ContractRow, document: Any, shown: str) -> Contra
 
 
 def check_drift(
-    conn: sqlite3.Connection,
+    conn: Connection,
     selected: Iterable[ToolRow],
     *,
     update: bool = False,

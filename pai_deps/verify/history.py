@@ -7,15 +7,17 @@ what it never exposed (`cliSkipped`, `mcpExtra`, `durationMs`, ...).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pai_deps.models import ContractRow, ToolRow, VerificationRow, VerificationRunRow
 from pai_deps.registry import require_tool
 from pai_deps.repo import runs, verifications
 from pai_deps.verify.selection import find_contract
+
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
 
 
 @dataclass
@@ -31,13 +33,13 @@ class ContractHistory:
     checks: list[VerificationRow]
 
 
-def tool_history(conn: sqlite3.Connection, tool_id: str, *, limit: int) -> ToolHistory:
+def tool_history(conn: Connection, tool_id: str, *, limit: int) -> ToolHistory:
     tool = require_tool(conn, tool_id)
     return ToolHistory(tool, runs.list_runs_of(conn, tool_id=tool.id, limit=limit))
 
 
 def contract_history(
-    conn: sqlite3.Connection, tool_id: str, contract: str, *, limit: int
+    conn: Connection, tool_id: str, contract: str, *, limit: int
 ) -> ContractHistory:
     tool = require_tool(conn, tool_id)
     row = find_contract(conn, tool, contract)

@@ -6,18 +6,21 @@ and contract names, so they share one set of rules and one set of error messages
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pai_deps.errors import NotFoundError, PaiDepsError, UsageError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.registry import require_tool
 from pai_deps.repo import contracts, tools
 
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
+
 CONTRACT_TYPES: tuple[str, ...] = ("cli_output", "mcp_tool", "library_export", "db_schema")
 
 
-def select_tools(conn: sqlite3.Connection, tool: str | None, *, all_tools: bool) -> list[ToolRow]:
+def select_tools(conn: Connection, tool: str | None, *, all_tools: bool) -> list[ToolRow]:
     """The one tool asked for, or every registered (non-stub) tool with `--all`."""
     if tool is not None and all_tools:
         raise UsageError("Give a tool or --all, not both")
@@ -28,7 +31,7 @@ def select_tools(conn: sqlite3.Connection, tool: str | None, *, all_tools: bool)
     return [require_registered(conn, tool)]
 
 
-def require_registered(conn: sqlite3.Connection, tool_id: str) -> ToolRow:
+def require_registered(conn: Connection, tool_id: str) -> ToolRow:
     """A registered tool; a stub has no directory and no contracts to work on."""
     row = require_tool(conn, tool_id)
     if row.stub:
@@ -45,7 +48,7 @@ def contract_label(contract: ContractRow) -> str:
     return f"{contract.contract_type}:{contract.name}"
 
 
-def find_contract(conn: sqlite3.Connection, tool: ToolRow, ref: str) -> ContractRow:
+def find_contract(conn: Connection, tool: ToolRow, ref: str) -> ContractRow:
     """A contract of `tool` by name, or by `type:name` when one name has several types.
 
     An exact name wins over the `type:` reading, so a command that itself contains a colon

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
 import os
 import sqlite3
 import urllib.parse
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pai_deps.db.connection import Connection, Dialect, dialect_of, dict_row
 from pai_deps.dbguard import (
     QUICK_CHECK_ON_OPEN_MAX_BYTES,
     SQLITE_HEADER,  # noqa: F401 - re-exported for callers of db
@@ -27,15 +29,17 @@ from pai_deps.dbguard import (
     remove_stale_yoyo_lock,
     sqlite_failure,
 )
-from pai_deps.errors import DatabaseError, UsageError
-from pai_deps.repo import meta
-from pai_deps.repo._runtime import dict_row
+from pai_deps.errors import DatabaseError, RowRejected, UsageError
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from pai_deps.timeutil import compact_stamp
 from pai_deps.writes import WRITES
 
 if TYPE_CHECKING:
     from pai_deps.dbinspect import DbCheck, DbStatus
+
+__all__ = ["Connection", "Dialect", "dialect_of", "savepoint", "transaction"]
+# The generated query modules import this package's `Connection`: modules here import
+# `pai_deps.repo` only inside functions.
 
 BUSY_TIMEOUT_S = 10.0
 MIGRATION_LOCK_TIMEOUT_S = 30.0
@@ -82,13 +86,14 @@ def registry_files(path: Path) -> list[tuple[Path, str]]:
 
 
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Connection) -> Iterator[Connection]:
     """One write transaction that takes the write lock up front (`BEGIN IMMEDIATE`).
 
     Taking the lock at the start means a concurrent writer waits for the busy timeout
     instead of failing on a read-to-write upgrade; any exception (typer.Exit included)
     rolls the whole transaction back.
     """
+    assert isinstance(conn, sqlite3.Connection)
     if isinstance(conn, RegistryConnection) and not conn.checked:
         # Never write into a damaged file: that spreads the damage. Once per connection.
         quick_check(conn, conn.path)
@@ -108,6 +113,37 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         WRITES.committed += 1
     finally:
         WRITES.open -= 1
+
+
+_savepoint_ids = itertools.count(1)
+
+
+@contextlib.contextmanager
+def savepoint(conn: Connection) -> Iterator[None]:
+    """A part of the open transaction that can fail alone (`SAVEPOINT`).
+
+    When the block raises, its writes are undone and the transaction goes on. A row the
+    schema refuses (a CHECK, UNIQUE or foreign key) is the caller's data at fault and
+    comes out as `RowRejected`; any other database failure (disk full, damage) is the
+    registry's and comes out classified as a `DatabaseError`, the transaction being lost.
+    """
+    assert isinstance(conn, sqlite3.Connection)
+    name = f"pai_deps_{next(_savepoint_ids)}"  # an identifier we make, never input
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException as exc:
+        # SQLite may have rolled the whole transaction back already (disk full).
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise RowRejected(str(exc)) from exc
+        if isinstance(exc, sqlite3.Error):
+            raise sqlite_failure(exc, getattr(conn, "path", None), "write") from exc
+        raise
+    conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 class RegistryConnection(sqlite3.Connection):
@@ -268,6 +304,8 @@ def _pragma(conn: sqlite3.Connection, path: Path, statement: str) -> None:
 
 def _inspect(conn: sqlite3.Connection, path: Path) -> list[str]:
     """Read the schema state without writing: corrupt files and foreign databases fail here."""
+    from pai_deps.repo import meta
+
     try:
         objects = meta.object_count(conn)
         if not meta.table_exists(conn, name="_yoyo_migration"):
@@ -284,6 +322,8 @@ def _inspect(conn: sqlite3.Connection, path: Path) -> list[str]:
 
 
 def _holds_data(path: Path) -> bool:
+    from pai_deps.repo import meta
+
     conn = _connect(path)
     try:
         if not meta.table_exists(conn, name="tools"):
@@ -398,6 +438,8 @@ def _migrate(path: Path, *, migrations: Path | None = None) -> tuple[list[str], 
 
 def _clear_stale_yoyo_lock(path: Path) -> None:
     """Remove lock rows a killed migration left behind (we hold the file lock)."""
+    from pai_deps.repo import meta
+
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.row_factory = dict_row
     try:

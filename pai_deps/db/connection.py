@@ -1,0 +1,35 @@
+"""The connection services hold, whichever database the registry lives in.
+
+Services never run SQL on it themselves: they hand it to the generated query functions
+(`pai_deps.repo`) and to `transaction()` / `savepoint()`. So the type only promises what
+every backend's connection has, and the db layer tells the backends apart.
+
+This module imports nothing of pai-deps: the generated query modules import it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Literal, Protocol
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Connection(Protocol):
+    """A registry connection: `sqlite3.Connection` or a psycopg 3 connection."""
+
+    def close(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+def dialect_of(conn: Connection) -> Dialect:
+    """Which SQL the connection speaks (psycopg is never imported to find out)."""
+    return "sqlite" if isinstance(conn, sqlite3.Connection) else "postgresql"
+
+
+def dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    """SQLite row factory: rows as dicts keyed by column name (what aiosql and pydantic want)."""
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
