@@ -44,6 +44,7 @@ from pai_deps.repo import graph as graph_queries
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
+    from pai_deps.schemacompat.dialect import Draft
     from pai_deps.verify.contracts import ContractCheck, Level
     from pai_deps.verify.drift import ContractDrift
 
@@ -196,19 +197,31 @@ class ChangedTool:
 
 @dataclass(frozen=True)
 class AffectedTool:
-    """A dependent of a changed tool; `via` runs from the changed tool to its provider."""
+    """A dependent of a changed tool; `via` runs from the nearest changed tool to its
+    provider, and `chains` has such a run from every changed tool that reaches it."""
 
     id: str
     type: str
     depth: int
     via: tuple[str, ...]
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def chain(self) -> list[str]:
         return [*self.via, self.id]
 
+    @property
+    def reached_from(self) -> list[str]:
+        return sorted(self.chains) or [self.via[0]]
+
     def to_json(self) -> dict[str, Any]:
-        return {"tool": self.id, "type": self.type, "depth": self.depth, "via": list(self.via)}
+        return {
+            "tool": self.id,
+            "type": self.type,
+            "depth": self.depth,
+            "via": list(self.via),
+            "reachedFrom": self.reached_from,
+        }
 
 
 @dataclass(frozen=True)
@@ -251,7 +264,8 @@ class AffectedResult:
         return [*(c.id for c in self.changed), *(a.id for a in self.affected)]
 
     def explain(self) -> list[str]:
-        """`file -> owning tool -> ... -> affected tool`, one line per file and reach."""
+        """`file -> owning tool -> ... -> affected tool`, one line per file and reach: a
+        dependent reached from several changed tools is explained from each of them."""
         lines: list[str] = []
         for mapping in self.files:
             if not mapping.tools:
@@ -259,11 +273,12 @@ class AffectedResult:
                 continue
             for owner in mapping.tools:
                 lines.append(f"{mapping.path} -> {owner}")
-                lines.extend(
-                    f"{mapping.path} -> {' -> '.join(a.chain)}"
-                    for a in self.affected
-                    if a.via[0] == owner
-                )
+                for dependent in self.affected:
+                    chain = dependent.chains.get(owner)
+                    if chain is None and not dependent.chains and dependent.via[0] == owner:
+                        chain = dependent.via
+                    if chain is not None:
+                        lines.append(f"{mapping.path} -> {' -> '.join([*chain, dependent.id])}")
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -456,9 +471,15 @@ def affected_by(
                 row.id not in best or row.depth < best[row.id][0].depth
             ):
                 best[row.id] = (row, source)
-    walks = {s: via_paths(s, per_source[s]) for s in {source for _, source in best.values()}}
+    walks = {source: via_paths(source, per_source[source]) for source in sources}
     result = [
-        AffectedTool(row.id, row.type, row.depth, tuple(walks[source][row.id][:-1]))
+        AffectedTool(
+            row.id,
+            row.type,
+            row.depth,
+            tuple(walks[source][row.id][:-1]),
+            {s: tuple(walks[s][row.id][:-1]) for s in sources if row.id in walks[s]},
+        )
         for row, source in best.values()
     ]
     result.sort(key=lambda a: (a.depth, a.id))
@@ -542,6 +563,7 @@ def load_in_change(
     reader: ChangeReader, entry: ChangedTool, registered: ToolRow | None, root: Path
 ) -> ToolInChange:
     """Parse the manifest and read each schema it names, through `reader`."""
+    from pai_deps.schemacompat import load_schema
     from pai_deps.schemas import parse_json_text
 
     if entry.manifest_path is not None:
@@ -573,28 +595,33 @@ def load_in_change(
     except ManifestError as exc:
         loaded.error = exc
         return loaded
-    for location, ref in schema_refs(loaded.manifest):
-        if ref in loaded.schemas:
-            continue
-        path = loaded.schema_file(ref)
-        home = outside_repository(loaded.tool_dir, path)
-        if home is not None:
-            loaded.schema_errors.append(
-                f"{location}: {display_path(path, root)} is outside the tool's repository"
+
+    def read_json(path: Path) -> Any:
+        """A schema file as the change has it (the files its $refs reach, too): only from
+        inside the tool's repository."""
+        shown = display_path(path, root)
+        if outside_repository(loaded.tool_dir, path) is not None:
+            raise PaiDepsError(
+                f"{shown} is outside the tool's repository", code="schema_outside_repository"
             )
-            continue
         data = reader.read(path)
         if data is None:
             where = "is not staged (git add it)" if path.is_file() else "not found"
-            loaded.schema_errors.append(f"{location}: {display_path(path, root)} {where}")
-            continue
+            raise PaiDepsError(f"{shown} {where}", code="file_not_found")
         try:
-            loaded.schemas[ref] = parse_json_text(
-                data.decode("utf-8-sig"), display_path(path, root)
-            )
-        except (PaiDepsError, UnicodeDecodeError) as exc:
-            message = exc.message if isinstance(exc, PaiDepsError) else "not UTF-8"
-            loaded.schema_errors.append(f"{location}: {message}")
+            return parse_json_text(data.decode("utf-8-sig"), shown)
+        except UnicodeDecodeError:
+            raise PaiDepsError(f"{shown}: not UTF-8", code="invalid_json") from None
+
+    for location, ref in schema_refs(loaded.manifest):
+        if ref in loaded.schemas:
+            continue
+        draft: Draft = "2020-12" if location.startswith("provides.mcp") else "draft7"
+        try:
+            loaded.schemas[ref] = load_schema(loaded.schema_file(ref), read_json=read_json,
+                                              default=draft)  # fmt: skip
+        except PaiDepsError as exc:
+            loaded.schema_errors.append(f"{location}: {exc.message}")
     return loaded
 
 
@@ -742,7 +769,11 @@ def _contracts_in_change(
     for item in declared_contracts(tool.manifest):
         base = baselines.pop((item.contract_type, item.name), None)
         if base is not None:
-            declared.append(base.model_copy(update={"schema_path": item.schema_ref}))
+            declared.append(
+                base.model_copy(
+                    update={"schema_path": item.schema_ref, "probe": item.probe, "help": item.help}
+                )
+            )
             continue
         declared.append(
             ContractRow(
@@ -755,6 +786,8 @@ def _contracts_in_change(
                 last_verified=None,
                 status="unknown",
                 schema_snapshot=None,
+                probe=item.probe,
+                help=item.help,
             )
         )
     return declared, list(baselines.values())
@@ -848,10 +881,11 @@ def drift_in_change(tool: ToolInChange, contract: ContractRow, root: Path) -> Co
 
 
 def check_drift(
-    conn: Connection, loaded: list[ToolInChange], root: Path
+    conn: Connection, loaded: list[ToolInChange], root: Path, *, allow_risky: bool = False
 ) -> tuple[Check, list[ContractDrift]]:
-    """Breaking and risky changes (and unexplainable ones) fail; compatible ones pass and
-    are accepted by --fix. Removing a contract that others may use is breaking."""
+    """`drift`'s classes and exit rule (`schemacompat.policy`): breaking and unexplainable
+    changes fail, risky ones unless allowed; compatible ones pass and are accepted by
+    --fix. Removing a contract that others may use is breaking."""
     check = Check("drift", "Schema drift")
     findings: list[ContractDrift] = []
     for tool in loaded:
@@ -866,7 +900,7 @@ def check_drift(
             label = f"{tool.id}: {contract.contract_type} '{contract.name}'"
             if item.status == "drift":
                 worst = [c for c in item.changes if c.severity == item.severity][:3]
-                failing = item.fails(allow_risky=False)
+                failing = item.fails(allow_risky=allow_risky)
                 check.add(
                     tool.id,
                     "error" if failing else "info",
@@ -894,18 +928,30 @@ def check_drift(
         check.status = "skip"
         return check.settle("no registered tool changed"), findings
     compared = sum(1 for f in findings if f.status not in ("no-schema", "error"))
-    drifted = sum(1 for f in findings if f.status == "drift")
+    drifted = [f for f in findings if f.status == "drift"]
+    classes = ", ".join(
+        f"{count} {name}"
+        for name in ("breaking", "risky", "compatible", "cosmetic", "unknown")
+        if (count := sum(1 for f in drifted if f.severity == name))
+    )
+    changed = f"{len(drifted)} changed ({classes})" if drifted else "0 changed"
     return check.settle(
-        f"{compared} schema{'s' if compared != 1 else ''} compared, {drifted} changed"
+        f"{compared} schema{'s' if compared != 1 else ''} compared, {changed}"
     ), findings
 
 
 def _failures(checks: Iterable[ContractCheck], into: Check, tool: str) -> None:
     for item in checks:
+        details = {"contract": item.contract.name, "contractType": item.contract.contract_type}
+        if item.schema_class is not None:
+            details["severity"] = item.schema_class
         if item.outcome == "fail":
-            into.add(tool, "error", f"{tool}: `{item.contract.name}`: {item.message}")
+            into.add(tool, "error", f"{tool}: `{item.contract.name}`: {item.message}", **details)
         elif item.outcome == "drift":
-            into.add(tool, "warning", f"{tool}: `{item.contract.name}`: {item.message}")
+            into.add(tool, "warning", f"{tool}: `{item.contract.name}`: {item.message}", **details)
+        elif item.unverified is not None:
+            into.add(tool, "info", f"{tool}: `{item.contract.name}`: not checked: "
+                     f"{item.unverified}", **details)  # fmt: skip
 
 
 def check_cli(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: int) -> Check:
@@ -929,17 +975,24 @@ def check_cli(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: in
             )
     for (tool, _), result in zip(work, results, strict=True):
         _failures([result], check, tool.id)
-    ok = len(work) - len(check.issues)
+    ok = sum(1 for result in results if result.outcome != "fail")
     what = "executables found" if quick else "--help shows usage"
     return check.settle(f"{ok} of {len(work)} command{'s' if len(work) != 1 else ''} OK ({what})")
 
 
-def check_mcp(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: int) -> Check:
+def check_mcp(
+    subjects: list[_Subject],
+    *,
+    quick: bool,
+    timeout: float,
+    jobs: int,
+    allow_risky: bool = False,
+) -> Check:
     """`verify`'s MCP check: start each server in scope, list its tools, compare."""
     from pai_deps.verify.contracts import check_mcp as verify_mcp
 
     check = Check("mcp", "MCP contracts")
-    servers = [s for s in subjects if s.of_type("mcp_tool")]
+    servers = [s for s in subjects if s.of_type("mcp_tool") or s.of_type("mcp_output")]
     check.tools = [s.tool.id for s in servers]
     if quick:
         check.status = "skip"
@@ -949,10 +1002,15 @@ def check_mcp(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: in
         return check.settle("no MCP tools declared")
 
     def one(subject: _Subject) -> list[ContractCheck]:
-        declared = subject.of_type("mcp_tool")
+        declared = [*subject.of_type("mcp_tool"), *subject.of_type("mcp_output")]
         known = {c.name for c in declared}
         results, _ = verify_mcp(
-            subject.tool, declared, level="default", timeout=timeout, known_names=known
+            subject.tool,
+            declared,
+            level="default",
+            timeout=timeout,
+            known_names=known,
+            allow_risky=allow_risky,
         )
         return results
 
@@ -960,10 +1018,11 @@ def check_mcp(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: in
         outcomes = list(pool.map(one, servers))
     skipped = 0
     for subject, results in zip(servers, outcomes, strict=True):
-        _failures(results, check, subject.tool.id)
         if results and all(r.outcome == "skip" for r in results):
             skipped += 1
             check.add(subject.tool.id, "info", f"{subject.tool.id}: {results[0].message}")
+            continue
+        _failures(results, check, subject.tool.id)
     started = len(servers) - skipped
     if not started:
         check.status = "skip"
@@ -1152,6 +1211,7 @@ def run_checks(
     fix: bool = False,
     timeout: float | None = None,
     jobs: int | None = None,
+    allow_risky: bool = False,
 ) -> CheckReport:
     """`ci check`: the changed tools (every tool of the repository without `staged`) and
     their dependents, judged as the change stands."""
@@ -1181,7 +1241,7 @@ def run_checks(
         if tool.manifest is not None:
             tool.contracts, tool.removed = _contracts_in_change(conn, tool)
     subjects = _subjects(conn, loaded, reach)
-    drift, findings = check_drift(conn, loaded, root)
+    drift, findings = check_drift(conn, loaded, root, allow_risky=allow_risky)
     from pai_deps.verify.contracts import DEFAULT_TIMEOUT_S, default_jobs
 
     jobs = jobs or default_jobs()
@@ -1190,7 +1250,7 @@ def run_checks(
         check_manifests(conn, loaded, root, problems),
         drift,
         check_cli(subjects, quick=quick, timeout=timeout, jobs=jobs),
-        check_mcp(subjects, quick=quick, timeout=timeout, jobs=jobs),
+        check_mcp(subjects, quick=quick, timeout=timeout, jobs=jobs, allow_risky=allow_risky),
         check_cycles(conn, loaded),
         check_stubs(conn, loaded, reach),
     ]

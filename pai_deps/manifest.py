@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -168,18 +168,66 @@ class _Strict(BaseModel):
     )
 
 
+def _argument(value: str) -> str:
+    """One argv element: anything but a NUL byte (which no program can receive)."""
+    if "\x00" in value:
+        raise PydanticCustomError("nul_argument", "must not contain a NUL byte")
+    return value
+
+
+Argument = Annotated[str, AfterValidator(_argument)]
+# An argument list is a handful of words; a runaway list is a mistake, not a command.
+_MAX_ARGUMENTS = 256
+
+
 class CliProvide(_Strict):
-    """A command line this tool offers; `verify` runs it and checks its output."""
+    """A command line this tool offers; `verify` checks it and, with `probe`, runs it."""
 
     command: NonBlankStr = Field(
         description="Command line, run without a shell in the tool's directory, "
-        "e.g. `mytool list --json`."
+        "e.g. `mytool list --json`. `<placeholders>` and `[--options]` are allowed."
     )
     output_schema: str | None = Field(
         default=None,
         description="JSON Schema file (relative to the tool directory) the command's JSON "
         "output must match.",
     )
+    probe: list[Argument] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=_MAX_ARGUMENTS,
+        description="An argument list that is safe to run, program first (never a shell "
+        "string), e.g. [mytool, search, test, --json]. `verify` runs it in the tool's "
+        "directory with a hard timeout, parses its stdout as JSON and validates it against "
+        "`output_schema`. Without `probe`, `verify` checks the help text only.",
+    )
+    help: list[str] | Literal[False] | None = Field(
+        default=None,
+        description="The arguments that make the command print its usage, in place of "
+        "`--help` (e.g. [help]); `false` when it has none, and `verify` then only checks "
+        "that the program exists.",
+    )
+
+    @field_validator("help", mode="wrap")
+    @classmethod
+    def _help_arguments(cls, value: Any, handler: Any) -> Any:
+        """One clear message for both shapes (pydantic's union errors name its internals)."""
+        if value is None or value is True:
+            return None
+        if value is False:
+            return False
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PydanticCustomError(
+                "help_arguments",
+                "must be a list of arguments, or false (got {value})",
+                {"value": _quote(value)},
+            )
+        if len(value) > _MAX_ARGUMENTS or any("\x00" in v for v in value):
+            raise PydanticCustomError(
+                "help_arguments",
+                f"must be at most {_MAX_ARGUMENTS} arguments without NUL bytes",
+            )
+        return list(value)
 
 
 class McpProvide(_Strict):
@@ -199,7 +247,12 @@ class McpProvide(_Strict):
         default=None,
         alias="schema",
         description="JSON Schema file (relative to the tool directory) describing the "
-        "tool's input.",
+        "tool's input (a request contract: compared with the server's inputSchema).",
+    )
+    output_schema: str | None = Field(
+        default=None,
+        description="JSON Schema file of the tool's structured output (a response "
+        "contract: compared with the server's outputSchema).",
     )
 
     @model_validator(mode="after")
@@ -208,6 +261,8 @@ class McpProvide(_Strict):
             raise PydanticCustomError("mcp_kind", "give either tool or resource, not both")
         if self.tool is None and self.resource is None:
             raise PydanticCustomError("mcp_kind", "needs a 'tool' or a 'resource' key")
+        if self.resource is not None and self.output_schema is not None:
+            raise PydanticCustomError("mcp_kind", "output_schema belongs to a tool, not a resource")
         return self
 
 

@@ -15,7 +15,7 @@ from pydantic.alias_generators import to_camel
 
 ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
 DependencyType = Literal["cli", "mcp", "library", "database", "npm", "implicit"]
-ContractType = Literal["cli_output", "mcp_tool", "library_export", "db_schema"]
+ContractType = Literal["cli_output", "mcp_tool", "mcp_output", "library_export", "db_schema"]
 ContractStatus = Literal["valid", "drift", "broken", "unknown"]
 VerificationStatus = Literal["pass", "fail", "drift"]
 
@@ -129,6 +129,29 @@ class ContractRow(Row):
     status: ContractStatus
     schema_snapshot: str | None
     status_reason: str | None = None  # why the status is 'unknown' (0006), e.g. no schema file
+    probe: list[str] | None = None
+    help: list[str] | Literal[False] | None = None
+
+    @field_validator("probe", "help", mode="before")
+    @classmethod
+    def _parse_json(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class SnapshotRow(Row):
+    """The last `tools/list` of a tool's MCP server (`tools`: name, description, schemas)."""
+
+    tool_id: str
+    taken_at: str
+    server_name: str | None
+    server_version: str | None
+    protocol: str | None
+    tools: list[dict[str, Any]]
+
+    @field_validator("tools", mode="before")
+    @classmethod
+    def _parse_tools(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
 
 
 class ResourceRow(Row):

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 # DEL, the C1 controls, and the characters that reorder or break lines on display;
-# JSON escapes the C0 controls (below 0x20) by itself.
-_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# JSON escapes the C0 controls (below 0x20) by itself. Lone surrogates (a schema's
+# property name may hold one) cannot be written as UTF-8 at all: shown as \uXXXX too.
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _DISPLAY_CONTROLS = "\x00-\x08\x0b-\x1f" + _BEYOND_C0  # every control but tab and newline
 _UNSAFE_IN_DOCUMENT = re.compile(f"[{_DISPLAY_CONTROLS}]")
 _UNSAFE_IN_LINE = re.compile(f"[\n{_DISPLAY_CONTROLS}]")

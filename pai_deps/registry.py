@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pai_deps.db import Connection, transaction
 from pai_deps.errors import ManifestError, PaiDepsError, ToolNotFoundError
@@ -30,6 +30,7 @@ from pai_deps.timeutil import now_iso
 
 if TYPE_CHECKING:  # the manifest model (and YAML) load only when a manifest is read
     from pai_deps.manifest import LoadedManifest, Manifest
+    from pai_deps.schemacompat.dialect import Draft
 
 # A stub's type is a guess from how it is used: cli -> cli, mcp -> mcp, anything else library.
 STUB_TYPE = {"cli": "cli", "mcp": "mcp"}
@@ -46,6 +47,8 @@ class ContractSpec:
     schema_hash: str | None
     schema_snapshot: str | None
     status_reason: str | None = None  # set when the schema file does not exist
+    probe: list[str] | None = None
+    help: list[str] | Literal[False] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,18 +145,29 @@ class DeclaredContract:
     contract_type: ContractType
     name: str
     schema_ref: str | None
+    probe: list[str] | None = None
+    help: list[str] | Literal[False] | None = None
 
 
 def declared_contracts(manifest: Manifest) -> list[DeclaredContract]:
     """The contracts `provides` promises, first declaration winning on a repeated name.
 
-    CLI commands -> cli_output, MCP tools -> mcp_tool, library exports -> library_export,
-    databases -> db_schema. MCP resources are not contracts.
+    CLI commands -> cli_output, MCP tools -> mcp_tool (their input schema) and, where an
+    output schema is declared, mcp_output, library exports -> library_export, databases ->
+    db_schema. MCP resources are not contracts.
     """
     provides = manifest.provides
     items = [
-        *(DeclaredContract("cli_output", c.command, c.output_schema) for c in provides.cli),
+        *(
+            DeclaredContract("cli_output", c.command, c.output_schema, c.probe, c.help)
+            for c in provides.cli
+        ),
         *(DeclaredContract("mcp_tool", m.tool, m.schema_) for m in provides.mcp if m.tool),
+        *(
+            DeclaredContract("mcp_output", m.tool, m.output_schema)
+            for m in provides.mcp
+            if m.tool and m.output_schema
+        ),
         *(DeclaredContract("library_export", lib.export, None) for lib in provides.library),
         *(DeclaredContract("db_schema", d.path, d.schema_) for d in provides.database),
     ]
@@ -176,6 +190,11 @@ def schema_refs(manifest: Manifest) -> list[tuple[str, str]]:
             (f"provides.mcp[{i}].schema", m.schema_)
             for i, m in enumerate(provides.mcp)
             if m.schema_
+        ),
+        *(
+            (f"provides.mcp[{i}].output_schema", m.output_schema)
+            for i, m in enumerate(provides.mcp)
+            if m.output_schema
         ),
         *(
             (f"provides.database[{i}].schema", d.schema_)
@@ -240,9 +259,12 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
 
     A schema file that does not exist (yet) is a warning: the contract registers with
     status `unknown` and the reason, and `drift` reports it missing. Under `strict` it is
-    an error, like every other problem with a schema file.
+    an error, like every other problem with a schema file. A schema's `$ref`s may reach
+    files in its own folder (bundled into what is hashed and stored); a reference anywhere
+    else is refused, and nothing is fetched.
     """
     from pai_deps.manifest_lookup import key_line
+    from pai_deps.schemacompat import load_schema
     from pai_deps.schemas import normalise, schema_hash
 
     manifest = loaded.manifest
@@ -255,7 +277,12 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
             continue
         schema_path = resolve_schema_path(loaded.tool_dir, ref)
         try:
-            document = read_schema_file(loaded.tool_dir, ref)
+            draft: Draft = "2020-12" if location.startswith("provides.mcp") else "draft7"
+            document = load_schema(
+                schema_path,
+                read_json=lambda path: read_schema_file(loaded.tool_dir, str(path)),
+                default=draft,
+            )
             documents[ref] = (schema_hash(document), normalise(document))
         except PaiDepsError as exc:
             if exc.code == "file_not_found" and not strict:  # not there yet: a warning
@@ -297,6 +324,8 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
                 stored_hash,
                 snapshot,
                 absent.get(ref),
+                probe=item.probe,
+                help=item.help,
             )
         )
     provides = manifest.provides
@@ -405,6 +434,8 @@ def write_registration(
             schema_hash=spec.schema_hash,
             schema_snapshot=spec.schema_snapshot,
             status_reason=spec.status_reason,
+            probe=spec.probe,
+            help=spec.help,
         ).id
         for spec in prepared.contracts
     ]

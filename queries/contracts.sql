@@ -3,7 +3,7 @@
 -- name: list_contracts_of(tool_id)
 -- returns: ContractRow
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
-       schema_snapshot, status_reason
+       schema_snapshot, status_reason, probe, help
 FROM contracts
 WHERE tool_id = :tool_id
 ORDER BY contract_type, name;
@@ -12,7 +12,7 @@ ORDER BY contract_type, name;
 -- returns: ContractRow
 -- Contracts of a tool with this name (one per contract type at most).
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
-       schema_snapshot, status_reason
+       schema_snapshot, status_reason, probe, help
 FROM contracts
 WHERE tool_id = :tool_id AND name = :name
 ORDER BY contract_type;
@@ -20,22 +20,26 @@ ORDER BY contract_type;
 -- name: list_contracts()
 -- returns: ContractRow
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
-       schema_snapshot, status_reason
+       schema_snapshot, status_reason, probe, help
 FROM contracts
 ORDER BY tool_id, contract_type, name;
 
--- name: upsert_contract(tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot, status_reason)^
+-- name: upsert_contract(tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot, status_reason, probe, help)^
 -- returns: ContractRow
+-- param probe: list[str] | None as json
+-- param help: list[str] | bool | None as json
 -- A re-registration keeps an existing contract's id, status, history and stored schema
 -- (the drift baseline); only a contract without a baseline takes the schema it is
 -- registered with. `drift --update` is what moves a baseline. A contract registered with a
 -- reason (its schema file does not exist) cannot be vouched for: its status is 'unknown'.
+-- How to run it (`probe`, `help`) is always what the manifest says now.
 INSERT INTO contracts (
-    tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot, status_reason
+    tool_id, contract_type, name, schema_path, schema_hash, schema_snapshot, status_reason,
+    probe, help
 )
 VALUES (
     :tool_id, :contract_type, :name, :schema_path, :schema_hash, :schema_snapshot,
-    :status_reason
+    :status_reason, :probe, :help
 )
 ON CONFLICT (tool_id, contract_type, name) DO UPDATE SET
     schema_path = excluded.schema_path,
@@ -44,9 +48,11 @@ ON CONFLICT (tool_id, contract_type, name) DO UPDATE SET
     schema_hash = coalesce(contracts.schema_hash, excluded.schema_hash),
     status = CASE WHEN excluded.status_reason IS NULL THEN contracts.status
              ELSE 'unknown' END,
-    status_reason = excluded.status_reason
+    status_reason = excluded.status_reason,
+    probe = excluded.probe,
+    help = excluded.help
 RETURNING id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
-          schema_snapshot, status_reason;
+          schema_snapshot, status_reason, probe, help;
 
 -- name: delete_contracts_except(tool_id, keep_ids)!
 -- param keep_ids: Iterable[int] as json

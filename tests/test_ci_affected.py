@@ -31,8 +31,14 @@ def test_branch_against_main_maps_files_and_walks_dependents(eco: Path, cli: Cli
         {"tool": "core", "files": ["libs/core/src/core.py"], "new": False, "manifestDeleted": False}
     ]
     assert doc["affected"] == [
-        {"tool": "svc", "type": "cli", "depth": 1, "via": ["core"]},
-        {"tool": "app", "type": "workflow", "depth": 2, "via": ["core", "svc"]},
+        {"tool": "svc", "type": "cli", "depth": 1, "via": ["core"], "reachedFrom": ["core"]},
+        {
+            "tool": "app",
+            "type": "workflow",
+            "depth": 2,
+            "via": ["core", "svc"],
+            "reachedFrom": ["core"],
+        },
     ]
     assert doc["unowned"] == ["docs/notes.md"]
     assert doc["summary"]["changedCount"] == 1
@@ -54,6 +60,25 @@ def test_branch_against_main_maps_files_and_walks_dependents(eco: Path, cli: Cli
 
     assert cli("ci", "affected", "--list").stdout.split() == ["core", "svc", "app"]
     assert cli("ci", "affected", "--list", "--direct").stdout.split() == ["core", "svc"]
+
+
+def test_explain_names_every_changed_tool_a_dependent_is_reached_through(
+    eco: Path, cli: Cli
+) -> None:
+    branch(eco)
+    write(eco, "libs/core/src/core.py", "VALUE = 3\n")
+    write(eco, "services/svc/main.sh", "echo changed\n")
+    commit_all(eco)
+
+    explained = [line.strip() for line in cli("ci", "affected", "--explain").stdout.splitlines()]
+    document = cli("--json", "ci", "affected", "--explain").json()
+
+    # app is nearest to svc, and core reaches it too: both are named.
+    assert "libs/core/src/core.py -> core -> svc -> app" in explained
+    assert "services/svc/main.sh -> svc -> app" in explained
+    (app,) = [a for a in document["affected"] if a["tool"] == "app"]
+    assert (app["via"], app["reachedFrom"]) == (["svc"], ["core", "svc"])
+    assert "libs/core/src/core.py -> core -> svc -> app" in document["explain"]
 
 
 def test_explicit_base_and_head(eco: Path, cli: Cli) -> None:

@@ -65,6 +65,8 @@ def _seed_a_uses_b(
         schema_hash=None,
         schema_snapshot=None,
         status_reason=None,
+        probe=None,
+        help=None,
     )
 
 

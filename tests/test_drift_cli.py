@@ -113,10 +113,12 @@ def test_compatible_and_cosmetic_drift_exit_0(box: Toolbox) -> None:
 
 
 def test_risky_fails_unless_allowed(box: Toolbox) -> None:
-    directory = schema_tool(box)
-    widened = json.loads(json.dumps(BASE))
-    widened["properties"]["size"]["type"] = ["integer", "null"]
-    rewrite(directory, widened)
+    # A changed pattern cannot be proved compatible: risky for a response. (A widened type
+    # was risky before issue 10; it lets the producer emit what readers reject: breaking.)
+    directory = schema_tool(box, schema={**BASE, "properties": {
+        "id": {"type": "string", "pattern": "^a"}, "size": {"type": "integer"}}})  # fmt: skip
+    rewrite(directory, {**BASE, "properties": {
+        "id": {"type": "string", "pattern": "^b"}, "size": {"type": "integer"}}})  # fmt: skip
 
     code, document = drift(box)
     allowed_code, allowed = drift(box, "--allow-risky")

@@ -187,7 +187,6 @@ def test_https_spelling_of_draft_07_is_accepted() -> None:
     [
         ({"type": "strnig"}, "Invalid schema at /type"),
         ({"properties": {"a": {"minLength": -1}}}, "Invalid schema at /properties/a/minLength"),
-        ({"$schema": "https://example.com/my-draft"}, "Unsupported $schema"),
         ({"$schema": 7}, "$schema must be a string"),
         ([{"type": "string"}], "must be an object or a boolean"),
         ({"$ref": "#/definitions/missing"}, "unresolvable $ref"),
@@ -221,3 +220,42 @@ def test_parse_json_text_error_names_source_line_and_column() -> None:
 def test_parse_empty_text() -> None:
     with pytest.raises(PaiDepsError, match=r"Invalid JSON in stdin \(line 1, column 1\)"):
         parse_json_text("", "stdin")
+
+
+def test_array_indices_sort_by_number() -> None:
+    schema = {"type": "array", "items": {"type": "string"}}
+    data = ["ok"] * 12
+    for index in (2, 10, 11, 3):
+        data[index] = index  # type: ignore[call-overload]
+    assert [e.pointer for e in validate_output(data, schema)] == ["/2", "/3", "/10", "/11"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "draft"),
+    [
+        ("http://json-schema.org/draft-07/schema", "draft7"),
+        ("https://json-schema.org/draft-07/schema#", "draft7"),
+        ("http://json-schema.org/draft-04/schema#", "draft4"),
+        ("http://json-schema.org/draft-03/schema#", "draft3"),
+        ("https://json-schema.org/draft/2019-09/schema#", "2019-09"),
+        ("http://json-schema.org/schema#", "2020-12"),
+    ],
+)
+def test_every_spelling_of_a_known_draft_is_that_draft(uri: str, draft: str) -> None:
+    from pai_deps.verify.output import validation
+
+    result = validation("x", {"$schema": uri, "type": "string"})
+    assert (result.draft, result.warnings, result.errors) == (draft, [], [])
+
+
+def test_an_unknown_schema_uri_is_validated_with_the_default_and_a_warning() -> None:
+    from pai_deps.verify.output import validation
+
+    result = validation(1, {"$schema": "https://example.com/my-draft", "type": "string"})
+    assert result.draft == "draft7"
+    assert result.warnings == [
+        'unknown $schema "https://example.com/my-draft": validated as draft-07'
+    ]
+    assert [e.keyword for e in result.errors] == ["type"]
+    mcp = validation(1, {"$schema": "urn:custom", "type": "string"}, default="2020-12")
+    assert mcp.draft == "2020-12"

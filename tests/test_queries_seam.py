@@ -215,6 +215,13 @@ SAMPLE = {
     "mcp_failed": 0,
     "mcp_skipped": 0,
     "duration_ms": 12,
+    "probe": '["seed-a", "--json"]',
+    "help": "false",
+    "taken_at": "2026-01-01T00:00:00.000Z",
+    "server_name": "seed",
+    "server_version": "1",
+    "protocol": "2025-11-25",
+    "tools": "[]",
 }
 
 

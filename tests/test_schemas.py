@@ -1,4 +1,6 @@
-"""Normalisation, hashing (parity with the TypeScript tool), $ref resolution, loading."""
+"""Normalisation, hashing (parity with the TypeScript tool), loading.
+
+$ref resolution is tested in test_schema_refs.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pai_deps.errors import PaiDepsError
-from pai_deps.schemas import load_json_file, normalise, parse_json_text, resolve_refs, schema_hash
+from pai_deps.schemas import load_json_file, normalise, parse_json_text, schema_hash
 
 # --- reference digests (pai-deps-ts-reference.md §4.9) ----------------------------------
 
@@ -126,125 +128,6 @@ def test_normalise_ignores_key_order(value: dict[str, Any], rnd: Any) -> None:
     assert normalise(dict(items)) == normalise(value)
 
 
-# --- $ref resolution ------------------------------------------------------------------
-
-
-def test_resolves_definitions_and_defs() -> None:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": {
-            "a": {"$ref": "#/definitions/name"},
-            "b": {"$ref": "#/$defs/count"},
-        },
-        "definitions": {"name": {"type": "string"}},
-        "$defs": {"count": {"type": "integer", "minimum": 0}},
-    }
-    resolved = resolve_refs(schema)
-    assert resolved["properties"] == {
-        "a": {"type": "string"},
-        "b": {"type": "integer", "minimum": 0},
-    }
-    assert schema["properties"]["a"] == {"$ref": "#/definitions/name"}  # input untouched
-
-
-def test_resolves_pointer_escapes_and_percent_encoding() -> None:
-    schema = {
-        "definitions": {"a/b": {"type": "string"}, "c~d": {"type": "null"}, "e f": {"const": 1}},
-        "anyOf": [
-            {"$ref": "#/definitions/a~1b"},
-            {"$ref": "#/definitions/c~0d"},
-            {"$ref": "#/definitions/e%20f"},
-            {"$ref": "#/anyOf/0"},
-        ],
-    }
-    assert resolve_refs(schema)["anyOf"] == [
-        {"type": "string"},
-        {"type": "null"},
-        {"const": 1},
-        {"type": "string"},
-    ]
-
-
-def test_ref_chains_and_anchors() -> None:
-    schema = {
-        "$defs": {
-            "a": {"$ref": "#/$defs/b"},
-            "b": {"$anchor": "bee", "type": "boolean"},
-            "c": {"$id": "#sea", "type": "number"},
-        },
-        "properties": {"x": {"$ref": "#/$defs/a"}, "y": {"$ref": "#bee"}, "z": {"$ref": "#sea"}},
-    }
-    props = resolve_refs(schema)["properties"]
-    assert props["x"] == props["y"] == {"$anchor": "bee", "type": "boolean"}
-    assert props["z"] == {"$id": "#sea", "type": "number"}
-
-
-def test_recursive_ref_is_left_at_the_point_of_recursion() -> None:
-    schema = {
-        "$ref": "#/definitions/node",
-        "definitions": {
-            "node": {
-                "type": "object",
-                "properties": {
-                    "children": {"type": "array", "items": {"$ref": "#/definitions/node"}}
-                },
-            }
-        },
-    }
-    resolved = resolve_refs(schema)
-    assert resolved["type"] == "object"
-    items = resolved["properties"]["children"]["items"]
-    assert items == {"$ref": "#/definitions/node"}
-
-
-def test_mutual_recursion_terminates() -> None:
-    schema = {
-        "definitions": {
-            "a": {"properties": {"b": {"$ref": "#/definitions/b"}}},
-            "b": {"properties": {"a": {"$ref": "#/definitions/a"}}},
-        },
-        "$ref": "#/definitions/a",
-    }
-    resolved = resolve_refs(schema)
-    assert resolved["properties"]["b"]["properties"]["a"] == {"$ref": "#/definitions/a"}
-
-
-def test_root_self_reference() -> None:
-    schema = {"type": "array", "items": {"$ref": "#"}}
-    assert resolve_refs(schema) == {"type": "array", "items": {"$ref": "#"}}
-
-
-def test_siblings_of_ref_are_merged_or_combined() -> None:
-    schema = {
-        "definitions": {"s": {"type": "string", "maxLength": 3}},
-        "properties": {
-            "doc": {"$ref": "#/definitions/s", "description": "kept"},
-            "clash": {"$ref": "#/definitions/s", "maxLength": 9},
-        },
-    }
-    props = resolve_refs(schema)["properties"]
-    assert props["doc"] == {"type": "string", "maxLength": 3, "description": "kept"}
-    assert props["clash"] == {"allOf": [{"type": "string", "maxLength": 3}], "maxLength": 9}
-
-
-def test_data_that_looks_like_a_ref_is_not_resolved() -> None:
-    schema = {"const": {"$ref": "#/nowhere"}, "examples": [{"$ref": "#"}]}
-    assert resolve_refs(schema) == schema
-
-
-def test_remote_refs_are_left_alone() -> None:
-    schema = {"properties": {"a": {"$ref": "other.json#/x"}}}
-    assert resolve_refs(schema) == schema
-
-
-@pytest.mark.parametrize("ref", ["#/definitions/missing", "#/properties/0", "#nowhere"])
-def test_unresolvable_ref_names_it(ref: str) -> None:
-    with pytest.raises(PaiDepsError) as info:
-        resolve_refs({"properties": {"a": {"$ref": ref}}, "definitions": {}})
-    assert ref in info.value.message
-    assert "\n" not in info.value.message
-
-
 # --- loading --------------------------------------------------------------------------
 
 
@@ -285,6 +168,14 @@ def test_load_rejects_non_utf8(tmp_path: Path) -> None:
 def test_parse_rejects_javascript_constants(text: str) -> None:
     with pytest.raises(PaiDepsError, match="is not valid JSON"):
         parse_json_text(text, "stdin")
+
+
+def test_normalising_deep_documents_needs_no_stack() -> None:
+    deep: Any = "leaf"
+    for _ in range(20_000):
+        deep = {"a": [deep]}
+    text = normalise(deep)
+    assert text.startswith('{"a":[{"a":[') and text.endswith('"leaf"' + "]}" * 20_000)
 
 
 def test_parse_deeply_nested_input_is_an_error_not_a_crash() -> None:

@@ -116,7 +116,9 @@ def test_default_level_passes_usage_and_fails_everything_else(box: Toolbox) -> N
         "passed": 1,
         "failed": 3,
         "skipped": 0,
+        "unverified": 0,
         "drifted": 0,
+        "schemaChanges": {"breaking": 0, "risky": 0, "compatible": 0, "cosmetic": 0},
         "extra": 0,
         "durationMs": 0,
     }

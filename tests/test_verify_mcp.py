@@ -216,17 +216,41 @@ def test_a_helper_that_left_the_servers_session_is_stopped(box: Toolbox) -> None
         assert_process_gone(int(pid))
 
 
-def test_tool_without_mcp_start_is_skipped_not_failed(box: Toolbox) -> None:
+def test_tool_without_mcp_start_cannot_be_checked_and_fails_unless_allowed(box: Toolbox) -> None:
+    # Issue 10: a declared contract that could not be checked fails verify (as the
+    # TypeScript tool did); --allow-unverified makes it a warning. It was a pass before.
     box.usage("good")
     box.tool("both", type="cli+mcp", provides={**commands("good"), **mcp("tool_01")})
 
     result = box.cli("verify", "both")
     document = box.verify("both").json()
+    allowed = box.cli("verify", "both", "--allow-unverified")
+    allowed_json = box.verify("both", "--allow-unverified").json()
 
-    assert result.exit_code == 0
-    assert "no mcp_start in the manifest; 1 MCP contract skipped" in result.stderr
+    assert result.exit_code == 1
+    assert "no mcp_start in the manifest; 1 MCP contract not checked" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("FAIL: 1 contract could not be checked")
     assert results(document)["tool_01"]["status"] == "skipped"
-    assert document["status"] == "pass"
+    assert results(document)["tool_01"]["unverified"] == (
+        "no mcp_start in the manifest to start the server"
+    )
+    assert (document["status"], document["success"]) == ("fail", False)
+    assert document["unverified"] == [
+        {
+            "tool": "both",
+            "contractType": "mcp_tool",
+            "contract": "tool_01",
+            "reason": "no mcp_start in the manifest to start the server",
+        }
+    ]
+    assert document["summary"]["unverified"] == 1
+    assert allowed.exit_code == 0
+    assert "1 MCP contract not checked" in allowed.stderr
+    assert "PASS: 1 contract checked, all hold; 1 not checked (allowed)" in allowed.stdout
+    assert (allowed_json["status"], allowed_json["unverified"][0]["contract"]) == (
+        "pass",
+        "tool_01",
+    )
     with box.conn() as conn:
         (run,) = runs.list_runs_of(conn, tool_id="both", limit=1)
     assert (run.cli_passed, run.mcp_skipped, run.status) == (1, 1, "pass")

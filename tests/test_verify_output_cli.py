@@ -136,3 +136,33 @@ def test_terminal_stdin_without_a_file_is_misuse(box: Toolbox, tool: Path, db_pa
 
     assert proc.returncode == 2, proc.stderr
     assert "No input: pass --file FILE, or pipe the JSON document to stdin" in proc.stderr
+
+
+def test_errors_are_sorted_with_indices_in_numeric_order(box: Toolbox, tool: Path) -> None:
+    data = json.dumps({"id": "x", "tags": ["a"] * 2 + [2] + ["a"] * 7 + [10, 11]})
+
+    result = box.cli("verify-output", "t", "t list --json", input=data)
+
+    assert result.stdout.splitlines()[:3] == [
+        "/tags/2: must be string, got integer",
+        "/tags/10: must be string, got integer",
+        "/tags/11: must be string, got integer",
+    ]
+
+
+def test_an_unknown_schema_draft_is_accepted_with_a_warning(box: Toolbox) -> None:
+    box.tool(
+        "u",
+        provides={"cli": [{"command": "u --json", "output_schema": "s.json"}]},
+        schemas={"s.json": {"$schema": "https://example.com/meta", "type": "object"}},
+    )
+
+    human = box.cli("verify-output", "u", "u --json", input="{}")
+    machine = box.cli("--json", "verify-output", "u", "u --json", input="[]")
+
+    assert human.exit_code == 0
+    assert 'Warning: unknown $schema "https://example.com/meta": validated as draft-07' in (
+        human.stderr
+    )
+    document = machine.json()
+    assert (machine.exit_code, document["draft"], len(document["warnings"])) == (1, "draft7", 1)

@@ -226,6 +226,10 @@ def ci_check(
             show_default=False,
         ),
     ] = None,
+    allow_risky: Annotated[
+        bool,
+        typer.Option("--allow-risky", help="Risky schema changes are reported but do not fail."),
+    ] = False,
 ) -> None:
     """Check the contracts a change touches: manifests, drift, CLI, MCP, cycles, stubs.
 
@@ -239,7 +243,13 @@ def ci_check(
     try:
         with state.registry() as conn:
             report = run_checks(
-                conn, Path.cwd(), staged=staged, quick=quick, fix=fix, timeout=timeout
+                conn,
+                Path.cwd(),
+                staged=staged,
+                quick=quick,
+                fix=fix,
+                timeout=timeout,
+                allow_risky=allow_risky,
             )
     except PaiDepsError as exc:
         exc.exit_code = 2

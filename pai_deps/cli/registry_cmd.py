@@ -250,11 +250,20 @@ def provides_json(details: ToolDetails) -> dict[str, list[dict[str, Any]]]:
         "library_export": ("library", "export", None),
         "db_schema": ("database", "path", "schema"),
     }
+    outputs = {c.name: c.schema_path for c in details.contracts if c.contract_type == "mcp_output"}
     for contract in details.contracts:
+        if contract.contract_type == "mcp_output":
+            continue  # shown on its tool, as in the manifest
         section, name_key, schema_key = key_of[contract.contract_type]
         item: dict[str, Any] = {name_key: contract.name}
         if schema_key and contract.schema_path:
             item[schema_key] = contract.schema_path
+        if contract.contract_type == "mcp_tool" and outputs.get(contract.name):
+            item["output_schema"] = outputs[contract.name]
+        if contract.probe is not None:
+            item["probe"] = contract.probe
+        if contract.help is not None:
+            item["help"] = contract.help
         provides.setdefault(section, []).append(item)
     for resource in details.resources:
         item = {"resource": resource.uri}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -34,6 +34,7 @@ ICONS = {
     "drift": "~",
     "skip": "○",
     "skipped": "○",
+    "unverified": "○",
     "extra": "+",
 }
 
@@ -113,13 +114,46 @@ def verify_command(
             show_default=False,
         ),
     ] = None,
+    allow_risky: Annotated[
+        bool,
+        typer.Option("--allow-risky", help="Risky schema changes are reported but do not fail."),
+    ] = False,
+    allow_unverified: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unverified",
+            help="Contracts that cannot be checked (no mcp_start, a missing schema file) "
+            "are a warning, not a failure.",
+        ),
+    ] = False,
+    snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--snapshot",
+            help="Record each MCP server's tools/list (every page) as its baseline; later "
+            "runs check every tool it offered against it.",
+        ),
+    ] = False,
+    with_output: Annotated[
+        Path | None,
+        typer.Option(
+            "--with-output",
+            metavar="FILE",
+            help="Validate this captured output (- for stdin) against the CLI contract's "
+            "output_schema instead of running its probe.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check that tools keep their promises (CLI and MCP contracts).
 
-    CLI commands answer --help, MCP servers list their declared tools with compatible
-    input schemas. Records every run (see verify-history)."""
-    from pai_deps.verify.contracts import VerifyOptions, default_jobs, report_json, verify
+    CLI commands answer for help and their `probe:` output matches its schema; MCP servers
+    list their declared tools with compatible input and output schemas. Exit 1 when a
+    contract fails, or cannot be checked unless --allow-unverified. Records every run (see
+    verify-history)."""
+    from pai_deps.verify.contracts import VerifyOptions, default_jobs, verify
     from pai_deps.verify.selection import select_tools
+    from pai_deps.verify.verify_json import report_json
 
     if cli_only and mcp_only:
         raise UsageError("--cli-only and --mcp-only exclude each other")
@@ -127,16 +161,29 @@ def verify_command(
         raise UsageError("--quick and --strict exclude each other")
     if contract is not None and tool is None:
         raise UsageError("--contract needs a tool: verify <tool> --contract NAME")
-    options = VerifyOptions(
-        level="quick" if quick else "strict" if strict else "default",
-        cli=not mcp_only,
-        mcp=not cli_only,
-        timeout=timeout,
-        jobs=jobs or default_jobs(),
-    )
+    if snapshot and (no_save or quick or cli_only):
+        raise UsageError("--snapshot records what a server offers: not with --no-save, "
+                         "--quick or --cli-only")  # fmt: skip
+    if with_output is not None and (tool is None or mcp_only or quick):
+        raise UsageError("--with-output checks one CLI contract: verify <tool> [--contract "
+                         "NAME] --with-output FILE (not with --mcp-only or --quick)")  # fmt: skip
+    captured = _read_document(with_output) if with_output is not None else None
     state = get_state(ctx)
     with state.registry() as conn:
         selected = select_tools(conn, tool, all_tools=all_tools)
+        if captured is not None:
+            contract = _only_cli_contract(conn, selected[0], contract)
+        options = VerifyOptions(
+            level="quick" if quick else "strict" if strict else "default",
+            cli=not mcp_only,
+            mcp=not cli_only and captured is None,
+            timeout=timeout,
+            jobs=jobs or default_jobs(),
+            allow_risky=allow_risky,
+            allow_unverified=allow_unverified,
+            snapshot=snapshot,
+            captured=captured,
+        )
         with state.printer.progress("Verifying contracts") as progress:
             report = verify(
                 conn, selected, options, contract=contract, save=not no_save, progress=progress
@@ -154,29 +201,67 @@ def verify_command(
 RESULT_WORDS = {"pass": "passed", "fail": "failed", "skip": "skipped"}
 
 
+def _only_cli_contract(conn: Any, tool: Any, contract: str | None) -> str:
+    """The CLI contract `--with-output` applies to: the one named, or the tool's only one."""
+    from pai_deps.repo import contracts
+    from pai_deps.verify.selection import contract_label, find_contract
+
+    if contract is not None:
+        row = find_contract(conn, tool, contract)
+        if row.contract_type != "cli_output":
+            raise UsageError(f"--with-output checks a CLI contract, not {contract_label(row)}")
+        return contract_label(row)
+    cli = [c for c in contracts.list_contracts_of(conn, tool_id=tool.id)
+           if c.contract_type == "cli_output"]  # fmt: skip
+    if len(cli) != 1:
+        raise UsageError(
+            f"'{tool.id}' has {plural(len(cli), 'CLI contract')}: name one with --contract"
+        )
+    return contract_label(cli[0])
+
+
 def _check_row(check: ContractCheck, status: str, detail: str | None = None) -> list[object]:
     duration = _seconds(check.duration_ms) if check.duration_ms else None
     word = RESULT_WORDS.get(status, status)
-    return [ICONS.get(status, "?"), check.contract.name, word, detail or check.message, duration]
+    name = check.contract.name
+    if check.contract.contract_type == "mcp_output":
+        name += " (output)"  # beside the same tool's input-schema row
+    return [ICONS.get(status, "?"), name, word, detail or check.message, duration]
+
+
+# Extra tools shown one per row; the rest are counted.
+MAX_EXTRA_ROWS = 10
 
 
 def _tool_rows(result: ToolVerification) -> list[list[object]]:
-    from pai_deps.verify.contracts import mcp_status
+    from pai_deps.verify.verify_json import mcp_status
 
     rows: list[list[object]] = []
     session = result.mcp
     for check in result.checks:
-        if check.contract.contract_type != "mcp_tool":
+        if check.unverified is not None:
+            rows.append(_check_row(check, "unverified", f"not checked: {check.unverified}"))
+            continue
+        if check.contract.contract_type not in ("mcp_tool", "mcp_output"):
             rows.append(_check_row(check, check.outcome))
             continue
         status = "drift" if check.outcome == "drift" else mcp_status(check)
         detail = "see the server error above" if session and session.error else None
         rows.append(_check_row(check, status, detail))
-    if session is not None:
-        rows.extend(
-            [ICONS["extra"], name, "extra", "listed by the server, not declared", None]
-            for name in session.extra
-        )
+    if session is None:
+        return rows
+    for finding in session.snapshot_findings:
+        if finding.outcome != "pass":
+            icon = ICONS.get(finding.outcome, "?")
+            rows.append([icon, finding.name, f"snapshot {finding.outcome}", finding.message, None])
+    extra = session.extra
+    rows.extend(
+        [ICONS["extra"], name, "extra", "listed by the server, not declared", None]
+        for name in extra[:MAX_EXTRA_ROWS]
+    )
+    if len(extra) > MAX_EXTRA_ROWS:
+        more = len(extra) - MAX_EXTRA_ROWS
+        rows.append([ICONS["extra"], f"... and {more} more", "extra", "(--json lists them)", None])
     return rows
 
 
@@ -190,11 +275,13 @@ def _print_verify(p: Printer, report: VerifyReport) -> None:
         commit = f" @ {result.git_commit}" if result.git_commit else ""
         if p.quiet:
             for check in result.checks:
-                if check.outcome == "fail":
+                if check.outcome == "fail" or (
+                    check.unverified is not None and not report.allow_unverified
+                ):
                     p.answer(f"{tool.id}: {check.contract.name}: {check.message}")
             continue
         p.info(f"{tool.id} ({tool.type}) in {tool.path}{commit}")
-        if not result.checks:
+        if not result.checks and result.mcp is None:
             p.info("  nothing to verify")
             p.info()
             continue
@@ -217,10 +304,11 @@ def _print_verify(p: Printer, report: VerifyReport) -> None:
         )
         counts = result.counts
         parts = [f"{counts.passed} passed", f"{counts.failed} failed"]
-        if counts.skipped:
-            parts.append(f"{counts.skipped} skipped")
-        if counts.drifted:
-            parts.append(f"{counts.drifted} with compatible schema drift")
+        if counts.unverified:
+            parts.append(f"{counts.unverified} not checked")
+        if counts.skipped - counts.unverified > 0:
+            parts.append(f"{counts.skipped - counts.unverified} skipped")
+        parts.extend(_schema_classes(counts, report.allow_risky))
         if counts.mcp_extra:
             parts.append(f"{counts.mcp_extra} extra")
         p.info(f"  {', '.join(parts)} ({_seconds(result.duration_ms)})")
@@ -229,17 +317,36 @@ def _print_verify(p: Printer, report: VerifyReport) -> None:
     scope = f"{plural(len(report.tools), 'tool')}, {report.level} level"
     saved = "" if report.saved else "; not saved (--no-save)"
     took = _seconds(report.duration_ms)
-    if report.status == "fail":
+    if report.status == "fail" and not counts.failed:
         p.answer(
-            f"FAIL: {counts.failed} of {plural(counts.checked, 'contract')} checked failed "
-            f"({scope}, {took}{saved})"
+            f"FAIL: {plural(counts.unverified, 'contract')} could not be checked "
+            f"({scope}, {took}{saved}); --allow-unverified makes that a warning"
+        )
+    elif report.status == "fail":
+        unchecked = f"; {counts.unverified} not checked" if counts.unverified else ""
+        p.answer(
+            f"FAIL: {counts.failed} of {plural(counts.checked, 'contract')} checked failed"
+            f"{unchecked} ({scope}, {took}{saved})"
         )
     elif report.status == "pass":
+        unchecked = f"; {counts.unverified} not checked (allowed)" if counts.unverified else ""
         p.answer(
-            f"PASS: {plural(counts.checked, 'contract')} checked, all hold ({scope}, {took}{saved})"
+            f"PASS: {plural(counts.checked, 'contract')} checked, all hold{unchecked} "
+            f"({scope}, {took}{saved})"
         )
     else:
         p.answer(f"NOTHING VERIFIED: 0 contracts checked ({scope}{saved})")
+
+
+def _schema_classes(counts: Any, allow_risky: bool) -> list[str]:
+    """`2 with compatible schema changes`, `1 with risky (allowed) schema changes`, ..."""
+    parts = []
+    for name in ("breaking", "risky", "compatible", "cosmetic"):
+        count = getattr(counts, name)
+        if count:
+            label = "risky (allowed)" if name == "risky" and allow_risky else name
+            parts.append(f"{count} with {label} schema changes")
+    return parts
 
 
 # -- drift -----------------------------------------------------------------------------------
@@ -409,6 +516,8 @@ def verify_output_command(
     with state.registry() as conn:
         result = check_output(conn, tool, contract, text, source=source)
     p = state.printer
+    for warning in result.warnings:
+        p.warn(warning)
     if state.json:
         p.json(result.to_json())
     elif result.valid:

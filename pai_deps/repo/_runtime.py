@@ -90,9 +90,15 @@ def rowcount(value: Any) -> int:
 
 
 def json_text(value: Any) -> str | None:
-    """A parameter sent as JSON text (arrays for `json_each`, documents for JSON columns)."""
+    """A parameter sent as JSON text (arrays for `json_each`, documents for JSON columns).
+
+    A lone surrogate (valid in JSON, e.g. from a schema's property name) is written as
+    \\uXXXX: SQLite stores UTF-8, which cannot hold one.
+    """
+    from pai_deps.schemas import escape_surrogates
+
     if value is None:
         return None
     if not isinstance(value, (list, dict, str, int, float, bool)):
         value = list(value)  # any other iterable, e.g. a set of ids or a tuple
-    return json.dumps(value, ensure_ascii=False)
+    return escape_surrogates(json.dumps(value, ensure_ascii=False))

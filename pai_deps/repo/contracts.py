@@ -38,11 +38,14 @@ def upsert_contract(
     schema_hash: str | None,
     schema_snapshot: str | None,
     status_reason: str | None,
+    probe: list[str] | None,
+    help: list[str] | bool | None,
 ) -> ContractRow:
     """A re-registration keeps an existing contract's id, status, history and stored schema (the
     drift baseline); only a contract without a baseline takes the schema it is registered
     with. `drift --update` is what moves a baseline. A contract registered with a reason (its
-    schema file does not exist) cannot be vouched for: its status is 'unknown'.
+    schema file does not exist) cannot be vouched for: its status is 'unknown'. How to run it
+    (`probe`, `help`) is always what the manifest says now.
     """
     return exactly_one(
         ContractRow,
@@ -57,6 +60,8 @@ def upsert_contract(
             schema_hash=schema_hash,
             schema_snapshot=schema_snapshot,
             status_reason=status_reason,
+            probe=json_text(probe),
+            help=json_text(help),
         ),
     )
 

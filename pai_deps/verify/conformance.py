@@ -1,20 +1,23 @@
 """`verify-output`: does a JSON document honour a contract's schema?
 
 The contract is looked up like everywhere else (name, or `type:name`); its schema file is
-read relative to the tool's directory and the document is validated with the draft the
-schema declares, format checking on (`pai_deps.verify.output`).
+read relative to the tool's directory, with the files it references in its own folder
+bundled in (`schemacompat.load_schema`: nothing else is read, nothing is fetched), and the
+document is validated with the draft the schema declares, format checking on
+(`pai_deps.verify.output`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.registry import require_tool
-from pai_deps.schemas import load_json_file, parse_json_text
+from pai_deps.schemacompat import DEFAULT_DRAFT, load_schema
+from pai_deps.schemas import parse_json_text
 from pai_deps.verify.selection import contract_label, find_contract, schema_file
 
 if TYPE_CHECKING:
@@ -28,6 +31,8 @@ class Conformance:
     schema_file: Path
     source: str
     errors: list[Any]  # OutputError; typed loosely so jsonschema loads only when used
+    draft: str = "draft7"
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -42,6 +47,8 @@ class Conformance:
             "contractType": self.contract.contract_type,
             "schemaPath": str(self.schema_file),
             "source": self.source,
+            "draft": self.draft,
+            "warnings": self.warnings,
             "errors": [
                 {
                     "path": error.pointer,
@@ -68,15 +75,18 @@ def contract_schema(
             details={"tool": tool.id, "contract": contract.name},
         )
     path = schema_file(tool, contract.schema_path)
-    return tool, contract, path, load_json_file(path)
+    return tool, contract, path, load_schema(path, default=DEFAULT_DRAFT[contract.contract_type])
 
 
 def check_output(
     conn: Connection, tool_id: str, ref: str, text: str, *, source: str
 ) -> Conformance:
     """Validate `text` (a JSON document read from `source`) against the contract's schema."""
-    from pai_deps.verify.output import validate_output
+    from pai_deps.verify.output import validation
 
     tool, contract, path, schema = contract_schema(conn, tool_id, ref)
     document = parse_json_text(text, source)
-    return Conformance(tool, contract, path, source, validate_output(document, schema))
+    result = validation(document, schema, default=DEFAULT_DRAFT[contract.contract_type])
+    return Conformance(
+        tool, contract, path, source, result.errors, result.draft, list(result.warnings)
+    )

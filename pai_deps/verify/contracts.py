@@ -10,37 +10,37 @@ checks themselves are mostly waiting on other processes:
    verifications, contract statuses and run summary go in one short transaction.
 
 Levels: `quick` only looks for the executables; `default` runs `<command> --help`, which
-must exit 0 and print usage, and lists the MCP server's tools; `strict` also wants every
-`--flag` the manifest's command mentions to appear in that help text.
+must exit 0 and print usage (or the manifest's `help:` arguments), runs the `probe:` and
+validates its output, and lists the MCP server's tools; `strict` also wants every
+`--flag` the manifest's command mentions to appear in that help text. The checks
+themselves are `cli_check` and `mcp_check`; the JSON document is `verify_json`.
+
+Exit rule: 1 when a contract failed, or when a declared contract could not be checked
+(unverified: no `mcp_start`, a missing schema file) unless `--allow-unverified`; schema
+changes are judged by the shared policy, `--allow-risky` included.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
-from pai_deps.models import ContractRow, ToolRow
-from pai_deps.output import Progress
-from pai_deps.repo import contracts, runs, tools, verifications
-from pai_deps.schemas import SchemaChange, diff_schemas, load_json_file, worst_severity
+from pai_deps.models import ContractRow, SnapshotRow, ToolRow
+from pai_deps.output import Progress, plural
+from pai_deps.repo import contracts, runs, snapshots, tools, verifications
+from pai_deps.schemacompat import SchemaChange
 from pai_deps.timeutil import now_iso
-from pai_deps.verify.runner import (
-    RunResult,
-    declared_flags,
-    resolve_executable,
-    run,
-    split_command,
-    strip_placeholders,
-)
-from pai_deps.verify.selection import find_contract, schema_file
+from pai_deps.verify.cli_check import check_cli
+from pai_deps.verify.mcp_check import NO_START, McpSession, check_mcp, snapshot_tools
+from pai_deps.verify.selection import find_contract
+
+__all__ = ["McpSession", "check_cli", "check_mcp"]
 
 Level = Literal["quick", "default", "strict"]
 Outcome = Literal["pass", "fail", "drift", "skip"]
@@ -54,9 +54,7 @@ HISTORY_KEEP = 100
 DEFAULT_TIMEOUT_S = 10.0
 # What a contract's status becomes after a check.
 CONTRACT_STATUS: dict[str, str] = {"pass": "valid", "drift": "drift", "fail": "broken"}
-
-_USAGE = re.compile(r"\busage\b", re.IGNORECASE)
-_MAX_LINE = 200
+MCP_TYPES = ("mcp_tool", "mcp_output")
 
 
 def default_jobs() -> int:
@@ -74,12 +72,17 @@ class VerifyOptions:
     mcp: bool = True
     timeout: float = DEFAULT_TIMEOUT_S
     jobs: int = field(default_factory=default_jobs)
+    allow_risky: bool = False
+    allow_unverified: bool = False
+    snapshot: bool = False  # record each server's tools/list as its new baseline
+    # A captured output (text, where it came from) for the one CLI contract checked.
+    captured: tuple[str, str] | None = None
 
     def wants(self, contract_type: str) -> bool:
         """`--cli-only`/`--mcp-only` narrow the run; other kinds show only in a full run."""
         if contract_type == "cli_output":
             return self.cli
-        if contract_type == "mcp_tool":
+        if contract_type in MCP_TYPES:
             return self.mcp
         return self.cli and self.mcp
 
@@ -104,10 +107,19 @@ class ContractCheck:
     presence: Presence | None = None
     changes: list[SchemaChange] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+    # Why a declared contract could not be checked (outcome `skip`); None otherwise.
+    unverified: str | None = None
 
     @property
     def checked(self) -> bool:
         return self.outcome != "skip"
+
+    @property
+    def schema_class(self) -> str | None:
+        """The class of the schema changes found (breaking .. cosmetic), if any."""
+        from pai_deps.schemacompat import worst_severity
+
+        return worst_severity(self.changes)
 
     def details(self, level: Level) -> dict[str, Any]:
         """The JSON saved with the verification row."""
@@ -124,35 +136,15 @@ class ContractCheck:
         return record
 
 
-@dataclass
-class McpSession:
-    """One conversation with a tool's MCP server (or why there was none)."""
-
-    command: str | None
-    started: bool = False
-    error: str | None = None
-    skipped: str | None = None
-    server_name: str | None = None
-    server_version: str | None = None
-    protocol_version: str | None = None
-    pages: int = 0
-    listed: int = 0
-    extra: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    duration_ms: int = 0
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.server_name,
-            "version": self.server_version,
-            "protocol": self.protocol_version,
-            "pages": self.pages,
-        }
-
-
 @dataclass(frozen=True)
 class RunCounts:
-    """A tool's run in numbers; each declared MCP contract lands in exactly one bucket."""
+    """A tool's run in numbers; each declared MCP contract lands in exactly one bucket.
+
+    `servers_ok`/`servers_failed` count server-level checks: a server started only to
+    report its offer (no declared tools), and a stored snapshot compared with its offer.
+    `unverified` are the skipped contracts that could not be checked; the class counts
+    say how many contracts' schema changes were breaking, risky, compatible, cosmetic.
+    """
 
     cli_passed: int = 0
     cli_failed: int = 0
@@ -164,14 +156,21 @@ class RunCounts:
     mcp_extra: int = 0
     other_skipped: int = 0
     drifted: int = 0
+    unverified: int = 0
+    servers_ok: int = 0
+    servers_failed: int = 0
+    breaking: int = 0
+    risky: int = 0
+    compatible: int = 0
+    cosmetic: int = 0
 
     @property
     def failed(self) -> int:
-        return self.cli_failed + self.mcp_missing + self.mcp_failed
+        return self.cli_failed + self.mcp_missing + self.mcp_failed + self.servers_failed
 
     @property
     def passed(self) -> int:
-        return self.cli_passed + self.mcp_found
+        return self.cli_passed + self.mcp_found + self.servers_ok
 
     @property
     def skipped(self) -> int:
@@ -185,6 +184,12 @@ class RunCounts:
         return RunCounts(**{k: getattr(self, k) + getattr(other, k) for k in vars(self)})
 
 
+def _status(counts: RunCounts, *, allow_unverified: bool) -> Literal["pass", "fail", "skip"]:
+    if counts.failed or (counts.unverified and not allow_unverified):
+        return "fail"
+    return "pass" if counts.checked else "skip"
+
+
 @dataclass
 class ToolVerification:
     tool: ToolRow
@@ -195,6 +200,8 @@ class ToolVerification:
     duration_ms: int = 0
     run_id: int | None = None
     verified_at: str | None = None
+    allow_unverified: bool = False
+    snapshot_taken: str | None = None  # when `--snapshot` recorded this server's offer
 
     @property
     def counts(self) -> RunCounts:
@@ -207,7 +214,7 @@ class ToolVerification:
             kind = check.contract.contract_type
             if kind == "cli_output":
                 bump({"pass": "cli_passed", "fail": "cli_failed"}.get(check.outcome, "cli_skipped"))
-            elif kind == "mcp_tool":
+            elif kind in MCP_TYPES:
                 if check.outcome == "skip":
                     bump("mcp_skipped")
                 elif check.presence == "missing":
@@ -220,14 +227,34 @@ class ToolVerification:
                 bump("other_skipped")
             if check.outcome == "drift":
                 bump("drifted")
-        return RunCounts(**tally, mcp_extra=len(self.mcp.extra) if self.mcp else 0)
+            if check.unverified is not None:
+                bump("unverified")
+            if check.schema_class is not None:
+                bump(check.schema_class)
+        session = self.mcp
+        if session is not None and (session.snapshot is not None or not self.checks):
+            if session.skipped is not None and not self.checks:
+                bump("unverified")  # a server nobody can start: its offer is unknown
+            elif session.started and not session.snapshot_failed:
+                bump("servers_ok")
+            elif session.skipped is None:
+                bump("servers_failed")
+        return RunCounts(**tally, mcp_extra=len(session.extra) if session else 0)
 
     @property
     def status(self) -> Literal["pass", "fail", "skip"]:
-        counts = self.counts
-        if counts.failed:
-            return "fail"
-        return "pass" if counts.checked else "skip"
+        return _status(self.counts, allow_unverified=self.allow_unverified)
+
+    def unverified(self) -> list[tuple[str, str, str]]:
+        """(contract type, name, why) of every declared contract that was not checked."""
+        found: list[tuple[str, str, str]] = [
+            (c.contract.contract_type, c.contract.name, c.unverified)
+            for c in self.checks
+            if c.unverified is not None
+        ]
+        if self.mcp is not None and self.mcp.skipped is not None and not self.checks:
+            found.append(("mcp_server", self.tool.mcp_start or "", self.mcp.skipped))
+        return found
 
 
 @dataclass
@@ -237,6 +264,8 @@ class VerifyReport:
     saved: bool
     duration_ms: int
     warnings: list[str] = field(default_factory=list)
+    allow_risky: bool = False
+    allow_unverified: bool = False
 
     @property
     def counts(self) -> RunCounts:
@@ -247,255 +276,16 @@ class VerifyReport:
 
     @property
     def status(self) -> Literal["pass", "fail", "skip"]:
-        counts = self.counts
-        if counts.failed:
-            return "fail"
-        return "pass" if counts.checked else "skip"
+        return _status(self.counts, allow_unverified=self.allow_unverified)
 
     @property
     def exit_code(self) -> int:
-        """1 when a contract failed. Nothing checked is a warning (status `skip`), not a
-        failure: no promise was found broken, and a library-only tool has nothing to run."""
+        """1 when a contract failed, or could not be checked (unless allowed). Nothing to
+        check at all is a warning (status `skip`): a library has nothing to run."""
         return 1 if self.status == "fail" else 0
 
 
 # -- checking one contract -----------------------------------------------------------------
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    last = lines[-1] if lines else ""
-    return last if len(last) <= _MAX_LINE else last[: _MAX_LINE - 1] + "…"
-
-
-def _mentions(text: str, flag: str) -> bool:
-    """`--json` appears as a flag of its own (not as part of `--json-lines`)."""
-    return re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", text) is not None
-
-
-def _exit_description(code: int) -> str:
-    if code < 0:
-        import signal
-
-        try:
-            return f"was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"was killed by signal {-code}"
-    return f"exited with code {code}"
-
-
-def check_cli(contract: ContractRow, tool: ToolRow, level: Level, timeout: float) -> ContractCheck:
-    """`<command without placeholders> --help`, judged at `level`. Never raises for a
-    broken command: every problem is a failed check."""
-
-    def fail(message: str, **checks: Any) -> ContractCheck:
-        return ContractCheck(contract, "fail", message, checks={"exists": False, **checks})
-
-    cwd = Path(tool.path)
-    if not cwd.is_dir():
-        return fail(f"tool directory not found: {cwd}")
-    try:
-        argv = strip_placeholders(split_command(contract.name))
-    except PaiDepsError as exc:
-        return fail(exc.message)
-    if not argv:
-        return fail("nothing to run once the <placeholders> are removed")
-    if level == "quick":
-        started = time.monotonic()
-        executable = resolve_executable(argv[0], cwd=cwd)
-        elapsed = round((time.monotonic() - started) * 1000)
-        if executable is None:
-            check = fail(f"command not found: {argv[0]}")
-        else:
-            check = ContractCheck(contract, "pass", f"found {executable}", checks={"exists": True})
-        check.duration_ms = elapsed
-        check.context = {"argv": argv}
-        return check
-
-    help_argv = argv if "--help" in argv else [*argv, "--help"]
-    try:
-        result = run(help_argv, cwd=cwd, timeout=timeout)
-    except PaiDepsError as exc:  # the directory vanished since the check above
-        return fail(exc.message)
-    check = _judge_help(contract, result, level, timeout)
-    check.duration_ms = result.duration_ms
-    check.context = {"argv": help_argv, "exitCode": result.returncode}
-    if result.timed_out:
-        check.context["timedOut"] = True
-    if result.truncated:
-        check.context["truncated"] = True
-    if check.outcome == "fail" and result.stderr.strip():
-        check.context["stderr"] = _last_line(result.stderr)
-    return check
-
-
-def _judge_help(
-    contract: ContractRow, result: RunResult, level: Level, timeout: float
-) -> ContractCheck:
-    def verdict(outcome: Outcome, message: str, **checks: Any) -> ContractCheck:
-        return ContractCheck(contract, outcome, message, checks=checks)
-
-    if result.not_found:
-        return verdict("fail", _last_line(result.stderr) or "command not found", exists=False)
-    if result.timed_out:
-        return verdict("fail", f"no answer within {timeout:g} s (killed)", exists=True)
-    if result.returncode is None or result.returncode != 0:
-        message = f"--help {_exit_description(result.returncode or -9)}"
-        reason = _last_line(result.stderr)
-        return verdict(
-            "fail", f"{message}: {reason}" if reason else message, exists=True, helpAvailable=False
-        )
-    text = f"{result.stdout}\n{result.stderr}"
-    if not _USAGE.search(text):
-        return verdict(
-            "fail", "--help exited 0 but printed no usage text", exists=True, helpAvailable=False
-        )
-    if level != "strict":
-        return verdict("pass", "usage shown", exists=True, helpAvailable=True)
-    flags = declared_flags(contract.name)
-    missing = [flag for flag in flags if not _mentions(text, flag)]
-    checks = {"exists": True, "helpAvailable": True, "flags": flags, "missingFlags": missing}
-    if missing:
-        return verdict("fail", f"help does not mention {', '.join(missing)}", **checks)
-    documented = f"{len(flags)} declared flag{'s' if len(flags) != 1 else ''} documented"
-    return verdict("pass", f"usage shown; {documented}", **checks)
-
-
-def check_mcp(
-    tool: ToolRow,
-    declared: list[ContractRow],
-    *,
-    level: Level,
-    timeout: float,
-    known_names: set[str] | None,
-) -> tuple[list[ContractCheck], McpSession]:
-    """Start the tool's server once and judge every declared MCP contract against it.
-
-    `known_names`: every MCP tool the manifest declares, for reporting extras; None when
-    only some contracts were asked for, where extras would be noise.
-    """
-    session = McpSession(command=tool.mcp_start)
-
-    def every(outcome: Outcome, message: str, **checks: Any) -> list[ContractCheck]:
-        return [ContractCheck(c, outcome, message, checks=dict(checks)) for c in declared]
-
-    if not tool.mcp_start:
-        session.skipped = "no mcp_start in the manifest"
-        return every("skip", "no mcp_start in the manifest to start the server"), session
-    cwd = Path(tool.path)
-    if not cwd.is_dir():
-        session.error = f"tool directory not found: {cwd}"
-        return every("fail", session.error), session
-    try:
-        argv = split_command(tool.mcp_start)
-    except PaiDepsError as exc:
-        session.error = exc.message
-        return every("fail", f"mcp_start: {exc.message}"), session
-
-    started = time.monotonic()
-    if level == "quick":
-        executable = resolve_executable(argv[0], cwd=cwd)
-        session.duration_ms = round((time.monotonic() - started) * 1000)
-        if executable is None:
-            session.error = f"MCP server command not found: {argv[0]}"
-            return every("fail", session.error, exists=False), session
-        return every("pass", f"server command found: {executable}", exists=True), session
-
-    from pai_deps.verify.mcp_client import McpError, list_server_tools
-
-    try:
-        listing = list_server_tools(argv, cwd=cwd, timeout=timeout, resources=False)
-    except McpError as exc:
-        session.duration_ms = round((time.monotonic() - started) * 1000)
-        session.error = exc.message
-        checks = every("fail", exc.message, serverStarted=False)
-        for check in checks:
-            check.duration_ms = session.duration_ms
-        return checks, session
-    session.duration_ms = round((time.monotonic() - started) * 1000)
-    session.started = True
-    session.server_name = listing.server_name
-    session.server_version = listing.server_version
-    session.protocol_version = listing.protocol_version
-    session.pages = listing.pages
-    session.listed = len(listing.tools)
-    session.warnings = list(listing.warnings)
-    listed = {item.name: item for item in listing.tools}
-    if known_names is not None:
-        session.extra = [item.name for item in listing.tools if item.name not in known_names]
-
-    results = []
-    for contract in declared:
-        item = listed.get(contract.name)
-        if item is None:
-            check = ContractCheck(
-                contract,
-                "fail",
-                "not listed by the server",
-                checks={"serverStarted": True, "inServer": False},
-                presence="missing",
-            )
-        else:
-            check = _judge_input_schema(tool, contract, item.input_schema)
-        check.duration_ms = session.duration_ms
-        check.context["server"] = session.describe()
-        results.append(check)
-    return results, session
-
-
-def _judge_input_schema(
-    tool: ToolRow, contract: ContractRow, served: dict[str, Any]
-) -> ContractCheck:
-    """A listed tool: compare its `inputSchema` with the declared schema file, if any.
-
-    The file is what callers were promised they may send; the server's schema is what it
-    accepts now. Request direction: a change that rejects old calls is breaking.
-    """
-    checks: dict[str, Any] = {"serverStarted": True, "inServer": True}
-    if not contract.schema_path:
-        return ContractCheck(
-            contract, "pass", "listed by the server", checks=checks, presence="found"
-        )
-    path = schema_file(tool, contract.schema_path)
-    context: dict[str, Any] = {"schemaFile": str(path)}
-    try:
-        changes = diff_schemas(load_json_file(path), served, direction="request")
-    except PaiDepsError as exc:
-        checks["schemaCompared"] = False
-        return ContractCheck(
-            contract,
-            "fail",
-            f"cannot compare the input schema: {exc.message}",
-            checks=checks,
-            presence="found",
-            context=context,
-        )
-    worst = worst_severity(changes)
-    checks["schemaCompared"] = True
-    checks["schemaSeverity"] = worst
-    if worst is None:
-        outcome: Outcome = "pass"
-        message = "listed; input schema matches"
-    elif worst == "cosmetic":
-        outcome, message = "pass", "listed; input schema matches (annotations differ)"
-    else:
-        first = next(change for change in changes if change.severity == worst)
-        more = f" (+{len(changes) - 1} more)" if len(changes) > 1 else ""
-        where = first.pointer or "/"
-        summary = f"{where}: {first.message}{more}"
-        if worst == "breaking":
-            outcome, message = "fail", f"input schema breaks callers: {summary}"
-        else:
-            outcome, message = "drift", f"input schema differs ({worst}): {summary}"
-    return ContractCheck(
-        contract,
-        outcome,
-        message,
-        checks=checks,
-        presence="found",
-        changes=changes,
-        context=context,
-    )
 
 
 def _not_run(contract: ContractRow) -> ContractCheck:
@@ -511,9 +301,14 @@ def _not_run(contract: ContractRow) -> ContractCheck:
 
 @dataclass
 class ToolPlan:
+    """What one tool is checked for. `server` is set when its MCP server is started even
+    without declared MCP contracts (to report its offer, or compare it with a snapshot)."""
+
     tool: ToolRow
     contracts: list[ContractRow]
     known_mcp: set[str] | None
+    server: bool = False
+    snapshot: SnapshotRow | None = None
 
 
 def plan_checks(
@@ -528,12 +323,19 @@ def plan_checks(
     for tool in selected:
         every = contracts.list_contracts_of(conn, tool_id=tool.id)
         chosen = [find_contract(conn, tool, contract)] if contract is not None else every
-        known = {c.name for c in every if c.contract_type == "mcp_tool"}
+        known = {c.name for c in every if c.contract_type in MCP_TYPES}
+        wanted = [c for c in chosen if options.wants(c.contract_type)]
+        whole_server = contract is None and options.mcp and options.level != "quick"
+        snapshot = snapshots.get_snapshot(conn, tool_id=tool.id) if whole_server else None
         plans.append(
             ToolPlan(
                 tool=tool,
-                contracts=[c for c in chosen if options.wants(c.contract_type)],
+                contracts=wanted,
                 known_mcp=known if contract is None else None,
+                server=whole_server
+                and (bool(tool.mcp_start) or snapshot is not None)
+                and (not known or snapshot is not None or options.snapshot),
+                snapshot=snapshot,
             )
         )
     return plans
@@ -546,6 +348,7 @@ class _Pending:
     plan: ToolPlan
     level: Level
     remaining: int
+    allow_unverified: bool = False
     checks: dict[int, ContractCheck] = field(default_factory=dict)
     mcp: McpSession | None = None
     git_commit: str | None = None
@@ -565,6 +368,7 @@ class _Pending:
             mcp=self.mcp,
             git_commit=self.git_commit,
             duration_ms=duration,
+            allow_unverified=self.allow_unverified,
         )
 
 
@@ -580,19 +384,25 @@ def _units(plan: ToolPlan, pending: _Pending, options: VerifyOptions) -> list[Un
         if contract.contract_type == "cli_output":
 
             def cli_unit(contract: ContractRow = contract) -> Callable[[_Pending], None]:
-                check = check_cli(contract, tool, level, timeout)
+                check = check_cli(contract, tool, level, timeout, captured=options.captured)
                 return lambda p: p.checks.__setitem__(check.contract.id, check)
 
             units.append(cli_unit)
-        elif contract.contract_type == "mcp_tool":
+        elif contract.contract_type in MCP_TYPES:
             mcp_contracts.append(contract)
         else:
             pending.checks[contract.id] = _not_run(contract)
-    if mcp_contracts:
+    if mcp_contracts or plan.server:
 
         def mcp_unit() -> Callable[[_Pending], None]:
             checks, session = check_mcp(
-                tool, mcp_contracts, level=level, timeout=timeout, known_names=plan.known_mcp
+                tool,
+                mcp_contracts,
+                level=level,
+                timeout=timeout,
+                known_names=plan.known_mcp,
+                allow_risky=options.allow_risky,
+                snapshot=plan.snapshot,
             )
 
             def merge(p: _Pending) -> None:
@@ -640,7 +450,12 @@ def run_checks(
     finished: dict[str, ToolVerification] = {}
     work: list[tuple[_Pending, Unit]] = []
     for plan in plans:
-        pending = _Pending(plan=plan, level=options.level, remaining=0)
+        pending = _Pending(
+            plan=plan,
+            level=options.level,
+            remaining=0,
+            allow_unverified=options.allow_unverified,
+        )
         units = _units(plan, pending, options)
         pending.remaining = len(units)
         if not units:
@@ -673,8 +488,15 @@ def run_checks(
     return [finished[plan.tool.id] for plan in plans]
 
 
-def record(conn: Connection, result: ToolVerification, *, keep: int = HISTORY_KEEP) -> None:
-    """Save one tool's run in one short transaction and prune its history to `keep`.
+def record(
+    conn: Connection,
+    result: ToolVerification,
+    *,
+    keep: int = HISTORY_KEEP,
+    snapshot: bool = False,
+) -> None:
+    """Save one tool's run in one short transaction and prune its history to `keep`;
+    with `snapshot`, the server's listing becomes its new baseline in the same one.
 
     Contracts (or the tool) that disappeared while the checks ran, because someone
     re-registered or unregistered it, are not written.
@@ -715,12 +537,24 @@ def record(conn: Connection, result: ToolVerification, *, keep: int = HISTORY_KE
             mcp_found=counts.mcp_found,
             mcp_missing=counts.mcp_missing,
             mcp_extra=counts.mcp_extra,
-            mcp_failed=counts.mcp_failed,
+            mcp_failed=counts.mcp_failed + counts.servers_failed,
             mcp_skipped=counts.mcp_skipped,
             git_commit=result.git_commit,
             duration_ms=result.duration_ms,
         )
         runs.prune_runs(conn, tool_id=result.tool.id, keep=keep)
+        session = result.mcp
+        if snapshot and session is not None and session.listing is not None:
+            snapshots.put_snapshot(
+                conn,
+                tool_id=result.tool.id,
+                taken_at=now,
+                server_name=session.server_name,
+                server_version=session.server_version,
+                protocol=session.protocol_version,
+                tools=snapshot_tools(session.listing),
+            )
+            result.snapshot_taken = now
     result.run_id = row.id
     result.verified_at = now
 
@@ -740,7 +574,7 @@ def verify(
 
     def done(result: ToolVerification) -> None:
         if save:
-            record(conn, result)
+            record(conn, result, snapshot=options.snapshot)
 
     results = run_checks(plans, options, on_done=done, progress=progress)
     report = VerifyReport(
@@ -748,6 +582,8 @@ def verify(
         tools=results,
         saved=save,
         duration_ms=round((time.monotonic() - started) * 1000),
+        allow_risky=options.allow_risky,
+        allow_unverified=options.allow_unverified,
     )
     report.warnings = _warnings(report)
     return report
@@ -757,15 +593,21 @@ def _warnings(report: VerifyReport) -> list[str]:
     warnings = []
     for result in report.tools:
         session = result.mcp
-        if session is None:
-            continue
-        if session.skipped:
-            skipped = result.counts.mcp_skipped
-            warnings.append(
-                f"{result.tool.id}: {session.skipped}; "
-                f"{skipped} MCP contract{'s' if skipped != 1 else ''} skipped"
+        if session is not None and session.skipped:
+            skipped = sum(1 for c in result.checks if c.contract.contract_type in MCP_TYPES)
+            what = (
+                f"{plural(skipped, 'MCP contract')} not checked"
+                if skipped
+                else ("its server's offer is not checked")
             )
-        warnings.extend(f"{result.tool.id}: {warning}" for warning in session.warnings)
+            warnings.append(f"{result.tool.id}: {session.skipped}; {what}")
+        for check in result.checks:
+            if check.unverified is not None and check.unverified != NO_START:
+                warnings.append(
+                    f"{result.tool.id}: {check.contract.name}: not checked: {check.unverified}"
+                )
+        if session is not None:
+            warnings.extend(f"{result.tool.id}: {warning}" for warning in session.warnings)
     if report.counts.checked == 0:
         if not report.tools:
             reason = "no registered tools"
@@ -775,168 +617,3 @@ def _warnings(report: VerifyReport) -> list[str]:
             reason = "every contract was skipped"
         warnings.append(f"0 contracts checked ({reason}): nothing was verified")
     return warnings
-
-
-# -- JSON --------------------------------------------------------------------------------------
-
-
-def _check_json(check: ContractCheck) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "contractId": check.contract.id,
-        "status": check.outcome,
-        "message": check.message,
-        "checks": check.checks,
-        "duration": check.duration_ms,
-    }
-    if check.outcome == "fail":
-        document["error"] = check.message
-    return document
-
-
-def mcp_status(check: ContractCheck) -> str:
-    if check.outcome == "skip":
-        return "skipped"
-    if check.presence == "missing":
-        return "missing"
-    return "failed" if check.outcome == "fail" else "found"
-
-
-def report_json(report: VerifyReport, *, cli: bool, mcp: bool) -> dict[str, Any]:
-    """The `verify --json` document.
-
-    `cli` and `mcp` keep the TypeScript tool's shape (with added keys); `tools` has one
-    summary per tool and `contracts` every other contract (library exports, databases).
-    """
-    counts = report.counts
-    document: dict[str, Any] = {
-        "success": report.exit_code == 0,
-        "status": report.status,
-        "level": report.level,
-        "saved": report.saved,
-    }
-    if cli:
-        cli_results = []
-        for result in report.tools:
-            checks = [c for c in result.checks if c.contract.contract_type == "cli_output"]
-            if not checks:
-                continue
-            tally = result.counts
-            cli_results.append(
-                {
-                    "tool": result.tool.id,
-                    "type": result.tool.type,
-                    "results": [{"command": c.contract.name, **_check_json(c)} for c in checks],
-                    "summary": {
-                        "passed": tally.cli_passed,
-                        "failed": tally.cli_failed,
-                        "skipped": tally.cli_skipped,
-                        "total": len(checks),
-                    },
-                }
-            )
-        document["cli"] = {
-            "results": cli_results,
-            "summary": {
-                "tools": len(cli_results),
-                "passed": counts.cli_passed,
-                "failed": counts.cli_failed,
-                "skipped": counts.cli_skipped,
-            },
-        }
-    mcp_results = []
-    for result in report.tools:
-        session = result.mcp
-        if session is None:
-            continue
-        checks = [c for c in result.checks if c.contract.contract_type == "mcp_tool"]
-        entries = [
-            {
-                "name": c.contract.name,
-                **_check_json(c),
-                "status": mcp_status(c),
-                "outcome": c.outcome,
-                "declared": True,
-                "inServer": c.presence == "found",
-                **({"changes": [x.as_dict() for x in c.changes]} if c.changes else {}),
-            }
-            for c in checks
-        ]
-        entries.extend(
-            {"name": name, "status": "extra", "declared": False, "inServer": True}
-            for name in session.extra
-        )
-        tally = result.counts
-        entry: dict[str, Any] = {
-            "tool": result.tool.id,
-            "type": result.tool.type,
-            "command": session.command,
-            "serverStarted": session.started,
-            "server": session.describe() if session.started else None,
-            "durationMs": session.duration_ms,
-            "results": entries,
-            "summary": {
-                "found": tally.mcp_found,
-                "missing": tally.mcp_missing,
-                "failed": tally.mcp_failed,
-                "skipped": tally.mcp_skipped,
-                "extra": tally.mcp_extra,
-                "total": len(entries),
-            },
-        }
-        if session.error:
-            entry["error"] = session.error
-        if session.skipped:
-            entry["skipped"] = session.skipped
-        mcp_results.append(entry)
-    if mcp and mcp_results:
-        document["mcp"] = {
-            "results": mcp_results,
-            "summary": {
-                "tools": len(mcp_results),
-                "found": counts.mcp_found,
-                "missing": counts.mcp_missing,
-                "failed": counts.mcp_failed,
-                "skipped": counts.mcp_skipped,
-                "extra": counts.mcp_extra,
-            },
-        }
-    document["contracts"] = [
-        {
-            "tool": result.tool.id,
-            "type": check.contract.contract_type,
-            "name": check.contract.name,
-            **_check_json(check),
-        }
-        for result in report.tools
-        for check in result.checks
-        if check.contract.contract_type not in ("cli_output", "mcp_tool")
-    ]
-    document["tools"] = [
-        {
-            "tool": result.tool.id,
-            "type": result.tool.type,
-            "status": result.status,
-            "checked": result.counts.checked,
-            "passed": result.counts.passed,
-            "failed": result.counts.failed,
-            "skipped": result.counts.skipped,
-            "drifted": result.counts.drifted,
-            "gitCommit": result.git_commit,
-            "durationMs": result.duration_ms,
-            "runId": result.run_id,
-            "verifiedAt": result.verified_at,
-        }
-        for result in report.tools
-    ]
-    document["summary"] = {
-        "tools": len(report.tools),
-        "checked": counts.checked,
-        "passed": counts.passed,
-        "failed": counts.failed,
-        "skipped": counts.skipped,
-        "drifted": counts.drifted,
-        "extra": counts.mcp_extra,
-        "durationMs": report.duration_ms,
-    }
-    document["warnings"] = report.warnings
-    return document

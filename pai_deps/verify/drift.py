@@ -19,7 +19,9 @@ Statuses, and whether they fail the command (exit 1):
     no-schema   the contract names no schema file                          no
 
 `--update` accepts every readable schema as the new baseline, so drift and new stop
-failing; `missing` and `error` still fail because there is nothing to accept.
+failing; `missing` and `error` still fail because there is nothing to accept. The
+classes and the exit rule are `pai_deps.schemacompat.policy`'s, shared with `verify`
+and `ci check`.
 """
 
 from __future__ import annotations
@@ -32,16 +34,16 @@ from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.repo import contracts
-from pai_deps.schemas import (
+from pai_deps.schemacompat import (
+    DEFAULT_DRAFT,
     Direction,
     SchemaChange,
     diff_schemas,
-    load_json_file,
-    normalise,
-    parse_json_text,
-    schema_hash,
+    fails,
+    load_schema,
     worst_severity,
 )
+from pai_deps.schemas import normalise, parse_json_text, schema_hash
 from pai_deps.verify.selection import schema_file
 
 DriftStatus = Literal["unchanged", "equivalent", "drift", "new", "missing", "error", "no-schema"]
@@ -52,6 +54,7 @@ DIRECTION: dict[str, Direction] = {
     "cli_output": "response",
     "db_schema": "response",
     "mcp_tool": "request",
+    "mcp_output": "response",
     "library_export": "response",
 }
 
@@ -87,9 +90,7 @@ class ContractDrift:
             return True
         if self.status != "drift" or self.updated:
             return False
-        return self.severity in ("breaking", "unknown") or (
-            self.severity == "risky" and not allow_risky
-        )
+        return fails(self.severity, allow_risky=allow_risky)
 
     def to_json(self, *, allow_risky: bool) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -179,7 +180,7 @@ def check_contract(tool: ToolRow, contract: ContractRow) -> ContractDrift:
         return ContractDrift(contract, "no-schema", "no schema file declared")
     path = schema_file(tool, contract.schema_path)
     try:
-        document = load_json_file(path)
+        document = load_schema(path, default=DEFAULT_DRAFT[contract.contract_type])
     except PaiDepsError as exc:
         status: DriftStatus = "missing" if exc.code == "file_not_found" else "error"
         message = f"schema file not found: {path}" if status == "missing" else exc.message
@@ -190,7 +191,8 @@ def check_contract(tool: ToolRow, contract: ContractRow) -> ContractDrift:
 def compare_document(contract: ContractRow, document: Any, shown: str) -> ContractDrift:
     """Classify a contract's current schema document against its stored baseline.
 
-    Shared by `drift` (documents read from disk) and `ci check` (read from git's index).
+    Shared by `drift` (documents read from disk) and `ci check` (read from git's index);
+    `document` is the bundled schema (`schemacompat.load_schema`).
     """
     current_hash = schema_hash(document)
     result = ContractDrift(
@@ -209,9 +211,21 @@ def compare_document(contract: ContractRow, document: Any, shown: str) -> Contra
     else:
         try:
             baseline = parse_json_text(contract.schema_snapshot, "the stored baseline")
-            result.changes = diff_schemas(baseline, document, direction=result.direction)
-        except PaiDepsError as exc:  # an unresolvable $ref in either version
-            result.status, result.message = "error", exc.message
+            result.changes = diff_schemas(
+                baseline,
+                document,
+                direction=result.direction,
+                default_draft=DEFAULT_DRAFT[contract.contract_type],
+            )
+        except PaiDepsError as exc:
+            if exc.details.get("side") == "old":  # the baseline itself cannot be read
+                result.status, result.severity = "drift", "unknown"
+                result.message = (
+                    f"the stored baseline cannot be compared ({exc.message}); review the "
+                    "file, then accept it with --update"
+                )
+            else:  # an unresolvable $ref, or too complex to compare
+                result.status, result.message = "error", exc.message
             return result
         worst = worst_severity(result.changes)
         if worst is None:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from pai_deps.verify.stderr_tail import StderrTail
 
-__all__ = ["McpError", "McpListing", "McpResource", "McpTool", "list_server_tools"]
+__all__ = ["McpError", "McpListing", "McpResource", "McpTool", "list_server_tools", "load_sdk"]
 
 # A server that answered is closed politely by the SDK, but only until the deadline plus
 # _EXIT_GRACE; then its process group gets SIGTERM, and SIGKILL _KILL_GRACE later. A
@@ -100,6 +100,40 @@ class McpListing:
     resources: list[McpResource] = field(default_factory=list)
     resource_pages: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+# What a conversation imports, some of it only on first use (anyio loads its event-loop
+# backend and stream classes lazily). tests/test_verify_mcp_offer.py checks the list.
+_SDK_MODULES = (
+    "tempfile",
+    "anyio",
+    "anyio._backends._asyncio",
+    "anyio._core._resources",
+    "anyio._core._sockets",
+    "anyio._core._streams",
+    "anyio._core._subprocesses",
+    "anyio.abc._eventloop",
+    "anyio.abc._sockets",
+    "anyio.abc._testing",
+    "anyio.streams.stapled",
+    "anyio.streams.tls",
+    "mcp_types",
+    "mcp.client.client",
+    "mcp.client.stdio",
+    "mcp.os.posix.utilities",
+    "mcp.shared.exceptions",
+    "pydantic",
+    "pai_deps.verify.stderr_tail",
+)
+
+
+def load_sdk() -> None:
+    """Import everything a conversation needs, so timing one measures the server alone
+    (the SDK takes about half a second to import, once per process)."""
+    import importlib
+
+    for name in _SDK_MODULES:
+        importlib.import_module(name)
 
 
 def list_server_tools(

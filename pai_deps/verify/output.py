@@ -2,10 +2,14 @@
 
 Decisions (the TypeScript tool used ajv with its defaults):
 
-- Draft: the one the schema names in `$schema`; without it, draft-07, ajv's default, so
-  contracts written for the TypeScript tool validate the same way. (Under 2020-12 the
-  draft-07 tuple form `"items": [...]` would even be an invalid schema.) An unknown
-  `$schema` is an error, not a silent fallback.
+- Draft: the one the schema names in `$schema`, in any spelling of a known draft (http or
+  https, with or without `#`); without it, or when it names a meta-schema we do not
+  know, the contract type's default (draft-07 for CLI output, ajv's default, so
+  contracts written for the TypeScript tool validate the same way; 2020-12 for MCP),
+  with a warning for the unknown one. Register accepts any `$schema`, so this does too.
+- References: only inside the schema and the files bundled from its folder
+  (`schemacompat.load_schema`); the validator gets a registry that can retrieve
+  nothing, so no `$ref` is ever fetched.
 - Formats are checked. jsonschema checks only some formats without optional packages;
   `date-time`, `time` (RFC 3339) and `uri` get small built-in checkers here when the
   library has none, since CLI output is full of timestamps and links. Others that need
@@ -13,6 +17,7 @@ Decisions (the TypeScript tool used ajv with its defaults):
   and `email` only requires an `@` (jsonschema's rule).
 - Pointers: the instance location as an RFC 6901 pointer, except the root, which is `/`
   as in the TypeScript tool's output (so a root key named "" is indistinguishable).
+  Errors are sorted by pointer with array indices in numeric order (`/2` before `/10`).
 - Messages: written here, one line each, without echoing the (possibly huge) instance.
 """
 
@@ -25,9 +30,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pai_deps.errors import PaiDepsError
+from pai_deps.schemacompat.dialect import Draft, dialect_of
 from pai_deps.schemas import escape_pointer_token, normalise, parse_json_text
 
-__all__ = ["OutputError", "parse_json_text", "validate_output"]
+__all__ = ["OutputError", "Validation", "parse_json_text", "validate_output", "validation"]
 
 _MAX_MESSAGE = 200
 
@@ -36,14 +42,18 @@ class InvalidSchemaError(PaiDepsError):
     code = "invalid_schema"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class OutputError:
-    """One way the document breaks the contract. Ordering sorts errors deterministically."""
+    """One way the document breaks the contract."""
 
     pointer: str
     keyword: str
     schema_pointer: str
     message: str
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (_pointer_key(self.pointer), self.keyword, _pointer_key(self.schema_pointer),
+                self.message)  # fmt: skip
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -54,9 +64,34 @@ class OutputError:
         }
 
 
-def validate_output(data: Any, schema: Any) -> list[OutputError]:
+@dataclass(frozen=True)
+class Validation:
+    """The errors (sorted), the draft used, and anything worth a warning."""
+
+    errors: list[OutputError]
+    draft: Draft
+    warnings: list[str]
+
+
+def validate_output(data: Any, schema: Any, *, default: Draft = "draft7") -> list[OutputError]:
     """All the ways `data` violates `schema`, sorted; empty when it conforms."""
-    validator_class = _validator_class(schema)
+    return validation(data, schema, default=default).errors
+
+
+def validation(data: Any, schema: Any, *, default: Draft = "draft7") -> Validation:
+    """Validate `data`; `default` is the draft of a schema without a known `$schema`."""
+    if not isinstance(schema, dict | bool):
+        raise InvalidSchemaError(
+            f"Invalid schema: must be an object or a boolean, not {_json_type(schema)}"
+        )
+    if isinstance(schema, dict) and "$schema" in schema and not isinstance(schema["$schema"], str):
+        raise InvalidSchemaError("Invalid schema: $schema must be a string")
+    dialect = dialect_of(schema, default=default)
+    warnings = []
+    if dialect.unknown_uri is not None:
+        named = _DRAFT_NAMES[dialect.draft]
+        warnings.append(f"unknown $schema {_short(dialect.unknown_uri)}: validated as {named}")
+    validator_class = _validator_class(dialect.draft)
     from jsonschema.exceptions import SchemaError
 
     try:
@@ -66,38 +101,53 @@ def validate_output(data: Any, schema: Any) -> list[OutputError]:
         raise InvalidSchemaError(
             f"Invalid schema{' at ' + where if where else ''}: {_one_line(exc.message)}"
         ) from None
-    from referencing.exceptions import Unresolvable
+    from referencing import Registry
+    from referencing.exceptions import NoSuchResource, Unresolvable
+
+    def retrieve(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # never fetch anything
 
     checker = _format_checker(validator_class)
-    validator = validator_class(_replace_false_subschemas(schema), format_checker=checker)
+    registry: Any = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    validator = validator_class(
+        _replace_false_subschemas(schema), format_checker=checker, registry=registry
+    )
     try:
         errors = [_convert(error) for error in validator.iter_errors(data)]
     except Unresolvable as exc:  # refs are followed lazily, so this surfaces only now
         raise InvalidSchemaError(
             f"Invalid schema: unresolvable $ref: {_one_line(str(exc))}"
         ) from None
-    return sorted(set(errors))
+    return Validation(sorted(set(errors), key=OutputError.sort_key), dialect.draft, warnings)
 
 
-def _validator_class(schema: Any) -> Any:
-    from jsonschema.validators import Draft7Validator, validator_for
+_DRAFT_NAMES: dict[str, str] = {
+    "draft3": "draft-03",
+    "draft4": "draft-04",
+    "draft6": "draft-06",
+    "draft7": "draft-07",
+    "2019-09": "2019-09",
+    "2020-12": "2020-12",
+}
 
-    if not isinstance(schema, dict | bool):
-        raise InvalidSchemaError(
-            f"Invalid schema: must be an object or a boolean, not {_json_type(schema)}"
-        )
-    if isinstance(schema, bool) or "$schema" not in schema:
-        return Draft7Validator
-    uri = schema["$schema"]
-    if not isinstance(uri, str):
-        raise InvalidSchemaError("Invalid schema: $schema must be a string")
-    variants = [uri, uri.replace("https://", "http://", 1), uri.replace("http://", "https://", 1)]
-    for candidate in variants:
-        found = validator_for({"$schema": candidate}, default=None)
-        if found is not None:
-            return found
-    raise InvalidSchemaError(
-        f"Unsupported $schema {uri!r}: use draft-04, 06, 07, 2019-09 or 2020-12"
+
+def _validator_class(draft: Draft) -> Any:
+    from jsonschema import validators
+
+    return {
+        "draft3": validators.Draft3Validator,
+        "draft4": validators.Draft4Validator,
+        "draft6": validators.Draft6Validator,
+        "draft7": validators.Draft7Validator,
+        "2019-09": validators.Draft201909Validator,
+        "2020-12": validators.Draft202012Validator,
+    }[draft]
+
+
+def _pointer_key(pointer: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for a pointer: array indices by number (`/2` before `/10`), names by text."""
+    return tuple(
+        (0, int(token), "") if token.isdigit() else (1, 0, token) for token in pointer.split("/")
     )
 
 

@@ -17,7 +17,13 @@ from pai_deps.repo import contracts, tools
 if TYPE_CHECKING:
     from pai_deps.db import Connection
 
-CONTRACT_TYPES: tuple[str, ...] = ("cli_output", "mcp_tool", "library_export", "db_schema")
+CONTRACT_TYPES: tuple[str, ...] = (
+    "cli_output",
+    "mcp_tool",
+    "mcp_output",
+    "library_export",
+    "db_schema",
+)
 
 
 def select_tools(conn: Connection, tool: str | None, *, all_tools: bool) -> list[ToolRow]:

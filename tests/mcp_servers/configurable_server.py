@@ -58,6 +58,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--tools-file", help="JSON list of tool names, read relative to the working directory"
     )
+    parser.add_argument(
+        "--tools-json",
+        help="JSON list of tools ({name, inputSchema, outputSchema}), read relative to the "
+        "working directory at start-up (so a test can change the offer between runs)",
+    )
     parser.add_argument("--tools-env", help="environment variable holding comma-separated names")
     parser.add_argument("--resources", type=int, default=0, help="serve res_01 .. res_NN")
     parser.add_argument(
@@ -129,6 +134,16 @@ def run_server(args: argparse.Namespace) -> None:
         )
         for name in tool_names(args)
     ]
+    if args.tools_json:
+        tools = [
+            types.Tool(
+                name=item["name"],
+                description=item.get("description"),
+                input_schema=item.get("inputSchema", DEFAULT_SCHEMA),
+                output_schema=item.get("outputSchema"),
+            )
+            for item in json.loads(Path(args.tools_json).read_text(encoding="utf-8"))
+        ]
     resources = [
         types.Resource(name=f"res_{index:02d}", uri=f"test://res/{index:02d}")
         for index in range(1, args.resources + 1)
