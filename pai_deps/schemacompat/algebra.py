@@ -90,7 +90,7 @@ def _finish_number(facet: NumberFacet) -> NumberFacet | None:
     if integer:
         lower, upper = _integer_bound(lower, up=True), _integer_bound(upper, up=False)
     tidy = NumberFacet(integer, lower, upper, multiples, facet.enum)
-    if _crossed(lower, upper):
+    if crossed(lower, upper):
         return None
     if tidy.enum is not None:
         kept = {k: v for k, v in tidy.enum.items() if number_admits(tidy, v)}
@@ -98,7 +98,7 @@ def _finish_number(facet: NumberFacet) -> NumberFacet | None:
     return tidy
 
 
-def _crossed(low: Bound | None, high: Bound | None) -> bool:
+def crossed(low: Bound | None, high: Bound | None) -> bool:
     """No number lies between a lower and an upper bound."""
     if low is None or high is None:
         return False
@@ -435,75 +435,6 @@ def complement(node: Node) -> Node | None:
     if node.extras or not all(is_full(kind, facet) for kind, facet in node.types.items()):
         return None
     return Node({kind: FACETS[kind]() for kind in TYPES if kind not in node.types})
-
-
-# --- disjointness (oneOf that is really anyOf) --------------------------------------------------
-
-_MAX_DISJOINT_DEPTH = 3
-
-
-def disjoint(a: Node, b: Node, depth: int = 0) -> bool:
-    """True only when no value can match both (a proof, never a guess)."""
-    if a.is_bottom or b.is_bottom:
-        return True
-    return all(
-        _facets_disjoint(a.types[kind], b.types[kind], depth)
-        for kind in a.types.keys() & b.types.keys()
-    )
-
-
-def _facets_disjoint(a: Facet, b: Facet, depth: int) -> bool:
-    if a.enum is not None and b.enum is not None and not (a.enum.keys() & b.enum.keys()):
-        return True
-    if isinstance(a, NumberFacet) and isinstance(b, NumberFacet):
-        return _numbers_disjoint(a, b)
-    if isinstance(a, StringFacet) and isinstance(b, StringFacet):
-        for one, other in ((a, b), (b, a)):
-            if one.enum is not None and all(
-                string_admits(other, v) is False for v in one.enum.values()
-            ):
-                return True
-        return _lengths_apart(a.min_length, a.max_length, b.min_length, b.max_length)
-    if isinstance(a, ArrayFacet) and isinstance(b, ArrayFacet):
-        return _lengths_apart(a.min_items, a.max_items, b.min_items, b.max_items)
-    if isinstance(a, ObjectFacet) and isinstance(b, ObjectFacet):
-        return _objects_disjoint(a, b, depth)
-    return False
-
-
-def _numbers_disjoint(a: NumberFacet, b: NumberFacet) -> bool:
-    for one, other in ((a, b), (b, a)):
-        if one.enum is not None and not any(number_admits(other, v) for v in one.enum.values()):
-            return True
-    return _crossed(a.lower, b.upper) or _crossed(b.lower, a.upper)
-
-
-def _lengths_apart(min_a: int, max_a: int | None, min_b: int, max_b: int | None) -> bool:
-    return (max_a is not None and max_a < min_b) or (max_b is not None and max_b < min_a)
-
-
-def _objects_disjoint(a: ObjectFacet, b: ObjectFacet, depth: int) -> bool:
-    if depth >= _MAX_DISJOINT_DEPTH:
-        return False
-    if _lengths_apart(a.min_properties, a.max_properties, b.min_properties, b.max_properties):
-        return True
-    for name in sorted(a.required | b.required):
-        one = a.schema_for(name) if (name in a.properties or not a.patterns) else None
-        other = b.schema_for(name) if (name in b.properties or not b.patterns) else None
-        both_required = name in a.required and name in b.required
-        if (
-            both_required
-            and one is not None
-            and other is not None
-            and disjoint(one, other, depth + 1)
-        ):
-            return True
-        # Required on one side, impossible on the other.
-        if name in a.required and other is not None and other.is_bottom:
-            return True
-        if name in b.required and one is not None and one.is_bottom:
-            return True
-    return False
 
 
 def number_value(value: Any) -> bool:

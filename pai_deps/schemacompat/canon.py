@@ -30,13 +30,12 @@ from pai_deps.schemacompat.algebra import (
     complement,
     conj,
     disj,
-    disjoint,
     finish,
-    fraction,
     like,
-    number_value,
     with_notes,
 )
+from pai_deps.schemacompat.canon_types import TypeKeywords
+from pai_deps.schemacompat.disjointness import disjoint
 from pai_deps.schemacompat.document import (
     Location,
     RefSite,
@@ -46,92 +45,23 @@ from pai_deps.schemacompat.document import (
 from pai_deps.schemacompat.ir import (
     FACETS,
     TYPES,
-    ArrayFacet,
-    Bound,
     Extra,
     Facet,
     Node,
-    NumberFacet,
-    ObjectFacet,
-    StringFacet,
-    json_type,
     node_key,
-    values_of,
+)
+from pai_deps.schemacompat.keywords import (
+    CONTAINERS,
+    IN_PLACE,
+    KNOWN,
+    UNEVALUATED,
+    is_annotation,
 )
 
 # Deeper than any schema JSON can nest when parsed; past it, a clean error.
 MAX_DEPTH = 2500
 # oneOf branches tested pairwise for disjointness up to this many.
 _MAX_ONEOF_PROOF = 32
-
-ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "examples",
-        "$comment",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$schema",
-        "$id",
-        "id",
-        "$anchor",
-        "$dynamicAnchor",
-        "$recursiveAnchor",
-        "$vocabulary",
-        "contentMediaType",
-        "contentEncoding",
-        "contentSchema",
-        "discriminator",
-    }
-)
-CONTAINERS = frozenset({"$defs", "definitions"})
-_NUMBER_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-_STRING_KEYS = ("minLength", "maxLength", "pattern", "format")
-_ARRAY_KEYS = (
-    "items",
-    "prefixItems",
-    "additionalItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    "minContains",
-    "maxContains",
-)
-_OBJECT_KEYS = (
-    "properties",
-    "required",
-    "additionalProperties",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "dependencies",
-)
-_COMBINATORS = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else")
-_IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "$ref", "$dynamicRef", "dependentSchemas")
-_UNEVALUATED = ("unevaluatedProperties", "unevaluatedItems")
-KNOWN = frozenset(
-    {
-        *ANNOTATIONS,
-        *CONTAINERS,
-        *_NUMBER_KEYS,
-        *_STRING_KEYS,
-        *_ARRAY_KEYS,
-        *_OBJECT_KEYS,
-        *_COMBINATORS,
-        *_UNEVALUATED,
-        "type",
-        "enum",
-        "const",
-        "$ref",
-    }
-)
 
 
 class SchemaTooComplexError(PaiDepsError):
@@ -153,10 +83,6 @@ class Budget:
             raise SchemaTooComplexError(
                 f"schema too complex to compare (more than {self.limit:,} steps)"
             )
-
-
-def is_annotation(key: str) -> bool:
-    return key in ANNOTATIONS or key.startswith("x-")
 
 
 class Reader:
@@ -220,7 +146,7 @@ class Reader:
         return conj(node, target) if target is not None else node
 
 
-class _Builder:
+class _Builder(TypeKeywords):
     """The keywords of one schema object, turned into a node."""
 
     def __init__(self, reader: Reader, location: Location, raw: dict[str, Any], depth: int):
@@ -252,9 +178,9 @@ class _Builder:
         for key in sorted(raw):
             if key not in KNOWN and not is_annotation(key):
                 self.opaque(key)
-        unevaluated = [key for key in _UNEVALUATED if key in raw]
+        unevaluated = [key for key in UNEVALUATED if key in raw]
         if unevaluated:
-            if any(key in raw for key in _IN_PLACE):
+            if any(key in raw for key in IN_PLACE):
                 entangled = True
                 for key in unevaluated:
                     self.opaque(key)
@@ -262,223 +188,6 @@ class _Builder:
                 self._unevaluated_alone()
         node = finish(Node(self.facets, tuple(self.extras), notes, entangled, from_enum, raw))
         return self._combinators(node)
-
-    # -- per type ------------------------------------------------------------------------------
-
-    def _types(self) -> None:
-        if "type" not in self.raw:
-            return
-        value = self.raw["type"]
-        names = [value] if isinstance(value, str) else value
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            self.opaque("type")
-            return
-        if "any" in names:  # draft-03
-            return
-        unknown = [n for n in names if n not in TYPES and n != "integer"]
-        if unknown:
-            self.opaque("type")
-            return
-        allowed = {("number" if n == "integer" else n) for n in names}
-        self.facets = {k: f for k, f in self.facets.items() if k in allowed}
-        if "number" in self.facets and "integer" in names and "number" not in names:
-            self.facets["number"] = NumberFacet(integer=True)
-
-    def _numbers(self) -> None:
-        raw = self.raw
-        facet = self.facets.get("number")
-        if not isinstance(facet, NumberFacet) or not any(k in raw for k in _NUMBER_KEYS):
-            return
-        lower, upper = facet.lower, facet.upper
-        for key, is_lower in (("minimum", True), ("maximum", False)):
-            if key not in raw:
-                continue
-            if not number_value(raw[key]):
-                self.opaque(key)
-                continue
-            exclusive_key = "exclusiveMinimum" if is_lower else "exclusiveMaximum"
-            old_style = raw.get(exclusive_key) is True  # draft-04
-            bound = Bound(raw[key], old_style, key)  # a number: checked above
-            lower, upper = _tighten(lower, upper, bound, is_lower)
-        for key, is_lower in (("exclusiveMinimum", True), ("exclusiveMaximum", False)):
-            value: Any = raw.get(key)
-            if key not in raw or isinstance(value, bool):
-                continue
-            if not number_value(value):
-                self.opaque(key)
-                continue
-            lower, upper = _tighten(lower, upper, Bound(value, True, key), is_lower)
-        multiples = facet.multiples
-        if "multipleOf" in raw:
-            step = fraction(raw["multipleOf"]) if number_value(raw["multipleOf"]) else None
-            if step is None:
-                self.opaque("multipleOf")
-            else:
-                multiples = (*multiples, step)
-        self.facets["number"] = NumberFacet(facet.integer, lower, upper, multiples)
-
-    def _strings(self) -> None:
-        raw = self.raw
-        facet = self.facets.get("string")
-        if not isinstance(facet, StringFacet) or not any(k in raw for k in _STRING_KEYS):
-            return
-        lengths = [_count(raw, key) for key in ("minLength", "maxLength")]
-        for key, value in zip(("minLength", "maxLength"), lengths, strict=True):
-            if key in raw and value is None:
-                self.opaque(key)
-        patterns = [raw["pattern"]] if isinstance(raw.get("pattern"), str) else []
-        formats = [raw["format"]] if isinstance(raw.get("format"), str) else []
-        for key, found in (("pattern", patterns), ("format", formats)):
-            if key in raw and not found:
-                self.opaque(key)
-        self.facets["string"] = StringFacet(
-            lengths[0] or 0, lengths[1], tuple(patterns), tuple(formats)
-        )
-
-    def _arrays(self) -> None:
-        raw = self.raw
-        if "array" not in self.facets or not any(k in raw for k in _ARRAY_KEYS):
-            return
-        prefix: tuple[Node, ...] = ()
-        keyword = "prefixItems"
-        rest: Node | None = None
-        items = raw.get("items")
-        if isinstance(raw.get("prefixItems"), list):
-            prefix = tuple(self.sub("prefixItems", str(i)) for i in range(len(raw["prefixItems"])))
-            if "items" in raw and not isinstance(items, list):
-                rest = self.sub("items")
-        elif "prefixItems" in raw:
-            self.opaque("prefixItems")
-        if isinstance(items, list) and not prefix:
-            prefix, keyword = tuple(self.sub("items", str(i)) for i in range(len(items))), "items"
-            if "additionalItems" in raw:
-                rest = self.sub("additionalItems")
-        elif "items" in raw and not isinstance(items, list) and rest is None:
-            rest = self.sub("items")
-        counts = {
-            key: _count(raw, key) for key in ("minItems", "maxItems", "minContains", "maxContains")
-        }
-        for key, value in counts.items():
-            if key in raw and value is None:
-                self.opaque(key)
-        contains = self.sub("contains") if "contains" in raw else None
-        unique = raw.get("uniqueItems") is True
-        self.facets["array"] = ArrayFacet(
-            counts["minItems"] or 0,
-            counts["maxItems"],
-            unique,
-            prefix,
-            keyword,
-            rest,
-            contains,
-            1 if counts["minContains"] is None else counts["minContains"],
-            counts["maxContains"],
-        )
-
-    def _objects(self) -> None:
-        raw = self.raw
-        if "object" not in self.facets or not any(k in raw for k in _OBJECT_KEYS):
-            return
-        properties: dict[str, Node] = {}
-        if isinstance(raw.get("properties"), dict):
-            properties = {name: self.sub("properties", name) for name in raw["properties"]}
-        elif "properties" in raw:
-            self.opaque("properties")
-        required = raw.get("required", [])
-        if not (isinstance(required, list) and all(isinstance(n, str) for n in required)):
-            self.opaque("required")
-            required = []
-        patterns: dict[str, Node] = {}
-        if isinstance(raw.get("patternProperties"), dict):
-            patterns = {p: self.sub("patternProperties", p) for p in raw["patternProperties"]}
-        elif "patternProperties" in raw:
-            self.opaque("patternProperties")
-        additional = self.sub("additionalProperties") if "additionalProperties" in raw else None
-        names = self.sub("propertyNames") if "propertyNames" in raw else None
-        dependent_required, dependent_schemas = self._dependencies()
-        counts = {key: _count(raw, key) for key in ("minProperties", "maxProperties")}
-        for key, value in counts.items():
-            if key in raw and value is None:
-                self.opaque(key)
-        self.facets["object"] = ObjectFacet(
-            properties,
-            frozenset(required),
-            additional,
-            patterns,
-            names,
-            counts["minProperties"] or 0,
-            counts["maxProperties"],
-            dependent_required,
-            dependent_schemas,
-        )
-
-    def _dependencies(self) -> tuple[dict[str, frozenset[str]], dict[str, Node]]:
-        raw = self.raw
-        required: dict[str, frozenset[str]] = {}
-        schemas: dict[str, Node] = {}
-        for key in ("dependencies", "dependentRequired", "dependentSchemas"):
-            value = raw.get(key)
-            if key not in raw:
-                continue
-            if not isinstance(value, dict):
-                self.opaque(key)
-                continue
-            for name, entry in value.items():
-                if isinstance(entry, list) and key != "dependentSchemas":
-                    if all(isinstance(n, str) for n in entry):
-                        required[name] = required.get(name, frozenset()) | frozenset(entry)
-                        continue
-                elif isinstance(entry, dict | bool) and key != "dependentRequired":
-                    node = self.sub(key, name)
-                    schemas[name] = conj(schemas[name], node) if name in schemas else node
-                    continue
-                self.extras.append(Extra("opaque", f"{key}/{name}", value=entry))
-        return required, schemas
-
-    def _values(self) -> str:
-        """`enum` and `const`, spread over the facets of their values' types."""
-        raw = self.raw
-        lists: list[list[Any]] = []
-        if "enum" in raw:
-            if isinstance(raw["enum"], list):
-                lists.append(raw["enum"])
-            else:
-                self.opaque("enum")
-        if "const" in raw:
-            lists.append([raw["const"]])
-        if not lists:
-            return ""
-        for values in lists:
-            by_type: dict[str, list[Any]] = {}
-            for value in values:
-                by_type.setdefault(json_type(value), []).append(value)
-            kept: dict[str, Facet] = {}
-            for kind, facet in self.facets.items():
-                if kind in by_type:
-                    allowed = values_of(by_type[kind])
-                    if facet.enum is not None:
-                        allowed = {k: v for k, v in facet.enum.items() if k in allowed}
-                    kept[kind] = _with_enum(facet, allowed)
-            self.facets = kept
-        return "const" if "enum" not in raw else "enum"
-
-    def _unevaluated_alone(self) -> None:
-        """Without in-place applicators `unevaluated*` is `additionalProperties`/`items`."""
-        raw = self.raw
-        facet = self.facets.get("object")
-        if (
-            "unevaluatedProperties" in raw
-            and "additionalProperties" not in raw
-            and isinstance(facet, ObjectFacet)
-        ):
-            self.facets["object"] = _replace(facet, additional=self.sub("unevaluatedProperties"))
-        array = self.facets.get("array")
-        if "unevaluatedItems" in raw and isinstance(array, ArrayFacet):
-            has_rest = "items" in raw and not isinstance(raw["items"], list)
-            if not has_rest and not (
-                "additionalItems" in raw and isinstance(raw.get("items"), list)
-            ):
-                self.facets["array"] = _replace(array, items=self.sub("unevaluatedItems"))
 
     # -- combinators ----------------------------------------------------------------------------
 
@@ -559,36 +268,6 @@ def _add(node: Node, extra: Extra) -> Node:
 
 def _opaque(keyword: str, value: Any) -> Node:
     return Node(dict(TOP.types), (Extra("opaque", keyword, value=value),))
-
-
-def _tighten(
-    lower: Bound | None, upper: Bound | None, bound: Bound, is_lower: bool
-) -> tuple[Bound | None, Bound | None]:
-    from pai_deps.schemacompat.algebra import _tighter
-
-    if is_lower:
-        return _tighter(lower, bound, lower=True), upper
-    return lower, _tighter(upper, bound, lower=False)
-
-
-def _count(raw: dict[str, Any], key: str) -> int | None:
-    """A non-negative integer keyword (1.0 counts as 1), or None."""
-    value: Any = raw.get(key)
-    if number_value(value) and float(value).is_integer() and value >= 0:
-        return int(value)
-    return None
-
-
-def _with_enum(facet: Facet, values: dict[str, Any]) -> Facet:
-    from dataclasses import replace
-
-    return replace(facet, enum=values)
-
-
-def _replace(facet: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(facet, **changes)
 
 
 __all__ = ["MAX_DEPTH", "Budget", "Reader", "SchemaTooComplexError", "is_annotation"]
