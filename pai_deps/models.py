@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import ConfigDict, field_validator
+
+from pai_deps.results.base import CamelModel
 
 ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
 DependencyType = Literal["cli", "mcp", "library", "database", "npm", "implicit"]
@@ -23,21 +24,10 @@ TOOL_TYPES: tuple[str, ...] = get_args(ToolType)
 DEPENDENCY_TYPES: tuple[str, ...] = get_args(DependencyType)
 
 
-class Row(BaseModel):
+class Row(CamelModel):
     """Base for rows: validated from SQL column names, dumped with camelCase aliases."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        frozen=True,
-        # Build validators on first use: a command pays only for the rows it reads.
-        defer_build=True,
-    )
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+    model_config = ConfigDict(frozen=True)
 
 
 class ToolRow(Row):

@@ -25,8 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pai_deps.progress import Progress
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from pai_deps.results.base import CamelModel
 
 # DEL, the C1 controls, and the characters that reorder or break lines on display;
 # JSON escapes the C0 controls (below 0x20) by itself. Lone surrogates (a schema's
@@ -114,9 +118,11 @@ class Printer:
         return not self.no_color and not colour_off_by_environment()
 
     # -- machine output -------------------------------------------------------------------
-    def json(self, document: dict[str, Any]) -> None:
-        """Print the command's single JSON document (the caller sets `success`)."""
-        write(sys.stdout, dump_json(document) + "\n")
+    def json(self, document: CamelModel | dict[str, Any]) -> None:
+        """Print the command's single JSON document (a result model, or the error envelope)."""
+        # Duck-typed, so that importing the printer never imports pydantic.
+        data = document if isinstance(document, dict) else document.document()
+        write(sys.stdout, dump_json(data) + "\n")
         flush(sys.stdout)
 
     # -- human output: each line method prints one line ------------------------------------
@@ -250,16 +256,6 @@ def output_width(stream: TextIO) -> int | None:
     return None
 
 
-class Progress:
-    """Progress of long work; this base class reports nowhere."""
-
-    def set_total(self, total: int) -> None:
-        return None
-
-    def advance(self, amount: int = 1) -> None:
-        return None
-
-
 class _BarProgress(Progress):
     def __init__(self, bar: Any, task: Any) -> None:
         self._bar = bar
@@ -270,18 +266,3 @@ class _BarProgress(Progress):
 
     def advance(self, amount: int = 1) -> None:
         self._bar.advance(self._task, amount)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """`1 tool`, `3 tools`, `1 dependency`, `2 dependencies`."""
-    if count == 1:
-        return f"{count} {singular}"
-    if plural_form is None:
-        plural_form = singular[:-1] + "ies" if singular.endswith("y") else singular + "s"
-    return f"{count} {plural_form}"
-
-
-def depend_on_it(dependents: Sequence[str]) -> str:
-    """`1 tool depends on it (a)`, `2 tools depend on it (a, b)`."""
-    verb = "depends" if len(dependents) == 1 else "depend"
-    return f"{plural(len(dependents), 'tool')} {verb} on it ({', '.join(dependents)})"

@@ -24,12 +24,13 @@ from pai_deps.models import (
     ResourceRow,
     ToolRow,
 )
-from pai_deps.output import depend_on_it
 from pai_deps.repo import contracts, cycles, dependencies, resources, tools
 from pai_deps.timeutil import now_iso
+from pai_deps.words import depend_on_it
 
 if TYPE_CHECKING:  # the manifest model (and YAML) load only when a manifest is read
     from pai_deps.manifest import LoadedManifest, Manifest
+    from pai_deps.results.registry import ToolList
     from pai_deps.schemacompat.dialect import Draft
 
 # A stub's type is a guess from how it is used: cli -> cli, mcp -> mcp, anything else library.
@@ -667,3 +668,15 @@ def resolve_cycle_by_hand(conn: Connection, cycle_id: int) -> CycleRow:
         resolved = cycles.get_cycle(conn, id=cycle_id)
         assert resolved is not None
         return resolved
+
+
+def list_tools(conn: Connection, *, type: str | None, stubs: bool | None) -> ToolList:
+    """`list`: registered tools (and stubs) with their fan-out and fan-in, in id order."""
+    from pai_deps.results.registry import ToolList, ToolSummary
+
+    rows = tools.list_tool_summaries(conn, type=type, stub=stubs)
+    return ToolList(
+        tools=[ToolSummary.from_row(r) for r in rows],
+        total=len(rows),
+        stubs=sum(1 for r in rows if r.stub),
+    )

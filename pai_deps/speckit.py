@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pai_deps.models import NeighbourRow, ReachRow, ToolRow
-from pai_deps.output import plural
 from pai_deps.registry import require_tool
 from pai_deps.repo import cycles, dependencies
 from pai_deps.repo import graph as graph_queries
+from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection

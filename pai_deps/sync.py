@@ -18,7 +18,7 @@ from pai_deps.db import Connection, savepoint, transaction
 from pai_deps.discovery import discover
 from pai_deps.errors import DatabaseError, PaiDepsError
 from pai_deps.manifest import load_manifest, manifest_from_bytes, read_manifest_bytes
-from pai_deps.output import Progress
+from pai_deps.progress import Progress
 from pai_deps.registry import (
     PreparedManifest,
     name_collision,

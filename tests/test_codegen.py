@@ -148,7 +148,7 @@ def test_check_mode_reports_a_stale_module_and_writes_nothing(tmp_path: Path) ->
     )
     assert check.returncode == 1
     assert "tools.py is stale" in check.stdout
-    assert "gone.py has no queries file" in check.stdout
+    assert "gone.py is no longer generated" in check.stdout
     assert stale.read_text(encoding="utf-8").endswith("old\n")
     write = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     assert write.returncode == 0, write.stderr

@@ -107,7 +107,7 @@ def test_insert_and_read_back_a_tool(conn: sqlite3.Connection) -> None:
         False,
         NOW,
     )
-    assert row.to_json()["debtScore"] == 2
+    assert row.document()["debtScore"] == 2
     assert tools.get_tool(conn, id="nope") is None
 
 

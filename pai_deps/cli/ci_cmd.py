@@ -14,7 +14,7 @@ import typer
 from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
-from pai_deps.output import plural
+from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.ci import AffectedResult, Check, CheckReport

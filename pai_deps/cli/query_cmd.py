@@ -22,7 +22,7 @@ import typer
 from pai_deps.cli.options import validate_type
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import UsageError
-from pai_deps.output import plural
+from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.analysis import BlastRadius, ChainReliability

@@ -12,13 +12,13 @@ from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import get_state
 from pai_deps.errors import ManifestError, PaiDepsError
-from pai_deps.output import depend_on_it, plural
+from pai_deps.results.registry import STUB_PATH
+from pai_deps.words import depend_on_it, plural
 
 if TYPE_CHECKING:
     from pai_deps.registry import RegisterResult, ToolDetails
 
 # A stub has no directory; the TypeScript tool's JSON said "unknown" (`stub: true` says why).
-STUB_PATH = "unknown"
 
 
 def register(app: typer.Typer) -> None:
@@ -156,71 +156,19 @@ def list_tools(
     ] = None,
 ) -> None:
     """List registered tools with their fan-out, fan-in, reliability and debt."""
-    from pai_deps.render.tables import table
-    from pai_deps.repo import tools
+    from pai_deps.registry import list_tools as list_registered
+    from pai_deps.render.registry import tool_list
 
     state = get_state(ctx)
     with state.registry() as conn:
-        rows = tools.list_tool_summaries(conn, type=type_, stub=stubs)
-    stub_count = sum(1 for r in rows if r.stub)
+        doc = list_registered(conn, type=type_, stubs=stubs)
     if state.json:
-        state.printer.json(
-            {
-                "success": True,
-                "tools": [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "type": r.type,
-                        "version": r.version,
-                        "dependencies": r.dependencies,
-                        "dependents": r.dependents,
-                        "reliability": r.reliability,
-                        "debtScore": r.debt_score,
-                        "stub": r.stub,
-                        "path": STUB_PATH if r.stub else r.path,
-                        "lastVerified": r.last_verified,
-                    }
-                    for r in rows
-                ],
-                "total": len(rows),
-                "stubs": stub_count,
-            }
-        )
+        state.printer.json(doc)
         return
-    p = state.printer
-    if not rows:
-        filters = []
-        if type_:
-            filters.append(f"type {type_}")
-        if stubs is not None:
-            filters.append("stubs only" if stubs else "no stubs")
-        if filters:
-            p.info(f"No tools match ({', '.join(filters)}).")
-        else:
-            p.info("No tools registered yet. Add one with: pai-deps register <dir>")
-        return
-    p.render(
-        table(
-            ["ID", "Type", "Version", "Deps", "Dependents", "Reliability", "Debt", "Status"],
-            [
-                [
-                    r.id,
-                    r.type,
-                    r.version,
-                    r.dependencies,
-                    r.dependents,
-                    f"{r.reliability:.2f}",
-                    r.debt_score,
-                    "stub" if r.stub else ("verified" if r.last_verified else "registered"),
-                ]
-                for r in rows
-            ],
-            right=("Deps", "Dependents", "Reliability", "Debt"),
-        )
-    )
-    stub_note = f" ({plural(stub_count, 'stub')})" if stub_count else ""
-    p.info(f"{plural(len(rows), 'tool')}{stub_note}")
+    filters = [f"type {type_}"] if type_ else []
+    if stubs is not None:
+        filters.append("stubs only" if stubs else "no stubs")
+    tool_list(state.printer, doc, filters=filters)
 
 
 # -- show ------------------------------------------------------------------------------------
@@ -508,11 +456,31 @@ def stubs_prune(ctx: typer.Context) -> None:
 # -- schema ---------------------------------------------------------------------------------------
 
 
-def manifest_schema(ctx: typer.Context) -> None:
+def manifest_schema(
+    ctx: typer.Context,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            metavar="COMMAND",
+            help="Instead, the JSON Schema of COMMAND's --json document "
+            "(e.g. list, 'ci affected', error).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Print the JSON Schema of pai-manifest.yaml (for editors and validators)."""
+    state = get_state(ctx)
+    if output is not None:
+        from pai_deps.results.catalog import output_schema, schema_text
+
+        if state.json:
+            state.printer.json({"success": True, "schema": output_schema(output)})
+        else:
+            state.printer.document(schema_text(output))
+        return
     from pai_deps.manifest import manifest_json_schema, manifest_json_schema_text
 
-    state = get_state(ctx)
     if state.json:
         state.printer.json({"success": True, "schema": manifest_json_schema()})
     else:

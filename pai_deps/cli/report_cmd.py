@@ -20,7 +20,8 @@ import typer
 from pai_deps.cli.options import TypeFilter
 from pai_deps.cli.state import State, fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
-from pai_deps.output import Styled, plural
+from pai_deps.output import Styled
+from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.analysis import Health

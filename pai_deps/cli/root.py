@@ -166,6 +166,8 @@ def _database_error(exc: sqlite3.Error) -> DatabaseError:
 
 
 def report_error(printer: Printer, exc: PaiDepsError) -> None:
+    # The envelope is `results.base.ErrorDocument`'s shape, built as a dict so that an
+    # error never pays for importing pydantic; tests validate it against that schema.
     if printer.json_mode:
         printer.json({"success": False, "error": exc.message, "code": exc.code, **exc.details})
     else:

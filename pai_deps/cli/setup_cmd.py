@@ -10,7 +10,7 @@ import typer
 from pai_deps.cli.options import validate_type
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError
-from pai_deps.output import plural
+from pai_deps.words import plural
 
 LIST_CHANGES_UP_TO = 25  # longer lists only with -v (or in --json)
 

@@ -15,7 +15,8 @@ import typer
 
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
-from pai_deps.output import Printer, plural
+from pai_deps.output import Printer
+from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.verify.contracts import ContractCheck, ToolVerification, VerifyReport

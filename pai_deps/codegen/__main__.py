@@ -8,7 +8,10 @@ from pathlib import Path
 
 from pai_deps.codegen import REPO_DIR, SpecError, generate
 from pai_deps.codegen.emit import BANNER
+from pai_deps.codegen.files import sync_generated
 from pai_deps.sqlfiles import queries_dir
+
+_GENERATED = BANNER.split("{", 1)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,34 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         print(f"codegen: {exc}", file=sys.stderr)
         return 2
-    out: Path = options.out
-    stale = [name for name, text in modules.items() if _read(out / name) != text]
-    orphans = [
-        p.name
-        for p in sorted(out.glob("*.py"))
-        if p.name not in modules and _read(p).startswith(BANNER.split("{", 1)[0])
-    ]
-    if options.check:
-        for name in stale:
-            print(f"codegen: {out / name} is stale; run `python -m pai_deps.codegen`")
-        for name in orphans:
-            print(f"codegen: {out / name} has no queries file any more; regenerate")
-        return 1 if stale or orphans else 0
-    out.mkdir(parents=True, exist_ok=True)
-    for name in stale:
-        (out / name).write_text(modules[name], encoding="utf-8")
-        print(f"wrote {out / name}")
-    for name in orphans:
-        (out / name).unlink()
-        print(f"removed {out / name}")
-    return 0
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
+    return sync_generated(
+        options.out,
+        modules,
+        check=options.check,
+        owned=lambda p: p.read_text(encoding="utf-8").startswith(_GENERATED),
+        regenerate="python -m pai_deps.codegen",
+        pattern="*.py",
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from pai_deps.analysis import (
     Health,
 )
 from pai_deps.models import CycleRow, GraphNodeRow, RecentVerificationRow, TypeSummaryRow
-from pai_deps.output import plural
 from pai_deps.render.mermaid import render_mermaid
+from pai_deps.words import plural
 
 # GitHub refuses to render Mermaid diagrams beyond about 500 edges; far below that a
 # picture stops being readable anyway.

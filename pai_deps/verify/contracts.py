@@ -32,13 +32,14 @@ from typing import Any, Literal
 from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, SnapshotRow, ToolRow
-from pai_deps.output import Progress, plural
+from pai_deps.progress import Progress
 from pai_deps.repo import contracts, runs, snapshots, tools, verifications
 from pai_deps.schemacompat import SchemaChange
 from pai_deps.timeutil import now_iso
 from pai_deps.verify.cli_check import check_cli
 from pai_deps.verify.mcp_check import NO_START, McpSession, check_mcp, snapshot_tools
 from pai_deps.verify.selection import find_contract
+from pai_deps.words import plural
 
 __all__ = ["McpSession", "check_cli", "check_mcp"]
 

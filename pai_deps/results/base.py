@@ -1,0 +1,58 @@
+"""The base classes of every JSON document: camelCase keys, one envelope, one error shape."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+
+class CamelModel(BaseModel):
+    """Python names in code, camelCase keys in JSON (`debt_score` is `debtScore`).
+
+    The one place the predecessor's key style is decided: rows, document parts and whole
+    documents all derive from it. Validators build on first use, so a command pays only
+    for the models it prints.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        defer_build=True,
+        # A key printed whatever its value is required in the schema of what is printed.
+        json_schema_serialization_defaults_required=True,
+    )
+
+    def document(self) -> dict[str, Any]:
+        """The JSON-ready dict (what `--json` prints), keys as aliases, omitted keys dropped."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+# A key that is left out of the document when its value is None (rather than printed as
+# null), for documents whose shape the predecessor's scripts rely on.
+OmitNone = Annotated[T | None, Field(default=None, exclude_if=_is_none)]
+
+
+class Envelope(CamelModel):
+    """A command's whole answer: `success` first, then the command's own keys."""
+
+    success: bool = True
+
+
+class ErrorDocument(CamelModel):
+    """What every failure prints under `--json`; `details` keys are merged in beside these."""
+
+    model_config = ConfigDict(extra="allow")
+
+    success: bool = False
+    error: str
+    code: str

@@ -1,0 +1,60 @@
+"""Which document each command prints under `--json`, and that document's JSON Schema.
+
+`OUTPUTS` maps a command as typed (`list`, `ci affected`) to its result model, named as
+`module:Class` so that looking one up imports only that module. `pai-deps schema --output
+COMMAND` prints one schema; `python -m pai_deps.results` writes them all to `docs/json/`
+(and `--check` fails when one is stale, which CI runs).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+from pai_deps.errors import UsageError
+from pai_deps.results.base import CamelModel
+
+OUTPUTS: dict[str, str] = {
+    "error": "pai_deps.results.base:ErrorDocument",
+    "list": "pai_deps.results.registry:ToolList",
+}
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def output_model(command: str) -> type[CamelModel]:
+    try:
+        target = OUTPUTS[command]
+    except KeyError:
+        from pai_deps.suggest import nearest
+
+        close = nearest(command, OUTPUTS)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UsageError(
+            f"no JSON document is known for command {command!r}{hint}",
+            code="unknown_command",
+        ) from None
+    module, _, name = target.partition(":")
+    model = getattr(importlib.import_module(module), name)
+    assert isinstance(model, type) and issubclass(model, CamelModel)
+    return model
+
+
+def output_schema(command: str) -> dict[str, Any]:
+    """The JSON Schema of `pai-deps --json COMMAND`'s document (as printed: aliases)."""
+    schema = output_model(command).model_json_schema(by_alias=True, mode="serialization")
+    return {"$schema": SCHEMA_DRAFT, "$id": f"pai-deps:{schema_file(command)}", **schema}
+
+
+def schema_file(command: str) -> str:
+    """`ci affected` -> `ci-affected.schema.json`."""
+    return command.replace(" ", "-") + ".schema.json"
+
+
+def schema_text(command: str) -> str:
+    return json.dumps(output_schema(command), indent=2, ensure_ascii=False) + "\n"
+
+
+def all_schema_files() -> dict[str, str]:
+    return {schema_file(command): schema_text(command) for command in sorted(OUTPUTS)}

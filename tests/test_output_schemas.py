@@ -1,0 +1,65 @@
+"""pai-deps's own output has a schema, and its real output keeps to it.
+
+Every command in the catalog has an invocation here that runs it for real against the
+example ecosystem; its `--json` document must validate against the command's schema.
+A command added to the catalog without an invocation fails the first test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pai_deps.results.catalog import OUTPUTS, all_schema_files, output_schema, schema_file
+from tests.conftest import Cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# command -> (arguments after `--json`, the exit code it answers with)
+INVOCATIONS: dict[str, tuple[list[str], int]] = {
+    "error": (["show", "no-such-tool"], 1),
+    "list": (["list"], 0),
+}
+
+
+def test_every_command_in_the_catalog_is_exercised_here() -> None:
+    assert set(INVOCATIONS) == set(OUTPUTS)
+
+
+def test_docs_json_is_up_to_date() -> None:
+    generated = all_schema_files()
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs/json").glob("*.json")}
+    assert on_disk == generated, "docs/json is stale: run python -m pai_deps.results"
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("schemas") / "examples"
+    shutil.copytree(ROOT / "examples", copy)
+    return copy
+
+
+@pytest.mark.parametrize("command", sorted(INVOCATIONS))
+def test_real_output_validates_against_its_schema(cli: Cli, examples: Path, command: str) -> None:
+    assert cli("-q", "sync", str(examples)).exit_code == 0
+    args, expected_exit = INVOCATIONS[command]
+    result = cli("--json", *args)
+    assert result.exit_code == expected_exit, result.output
+    jsonschema.Draft202012Validator(output_schema(command)).validate(result.json())
+
+
+def test_schema_output_prints_the_published_schema(cli: Cli) -> None:
+    result = cli("schema", "--output", "list")
+    assert result.exit_code == 0
+    published = (ROOT / "docs/json" / schema_file("list")).read_text(encoding="utf-8")
+    assert json.loads(result.stdout) == json.loads(published)
+
+
+def test_schema_output_of_an_unknown_command_is_misuse_with_a_suggestion(cli: Cli) -> None:
+    result = cli("schema", "--output", "lst")
+    assert result.exit_code == 2
+    assert "did you mean 'list'" in result.stderr
