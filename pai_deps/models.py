@@ -292,3 +292,15 @@ class EdgeListRow(Row):
     @classmethod
     def _parse_edges(cls, value: Any) -> Any:
         return json.loads(value) if isinstance(value, str) else value
+
+
+class DependencyRow(Row):
+    """A whole `dependencies` row, as `db copy` moves it."""
+
+    id: int
+    consumer_id: str
+    provider_id: str
+    type: DependencyType
+    version_constraint: str | None
+    optional: bool
+    created_at: str

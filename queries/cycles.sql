@@ -4,9 +4,10 @@
 -- returns: CycleRow
 -- param cycle: Sequence[str] as json
 -- Record a detected cycle; a cycle seen again is re-opened if it had been resolved.
--- :cycle is a JSON array of ids in canonical rotation.
+-- :cycle is a JSON array of ids in canonical rotation, as compact text (the runtime's
+-- json_text), so a cycle is the same text whichever backend stored it.
 INSERT INTO circular_deps (cycle, detected_at, resolved)
-VALUES (json(:cycle), :now, 0)
+VALUES (:cycle, :now, 0)
 ON CONFLICT (cycle) DO UPDATE SET
     detected_at = CASE WHEN circular_deps.resolved = 1 THEN excluded.detected_at
                        ELSE circular_deps.detected_at END,
@@ -18,7 +19,7 @@ RETURNING id, cycle, detected_at, resolved;
 -- param include_resolved: bool
 SELECT id, cycle, detected_at, resolved
 FROM circular_deps
-WHERE :include_resolved OR resolved = 0
+WHERE :include_resolved = 1 OR resolved = 0
 ORDER BY id;
 
 -- name: list_cycles_with(tool_id)

@@ -21,6 +21,21 @@ import pytest
 from typer.testing import CliRunner
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ("sqlite", "postgresql")
+
+pytest_plugins = ["tests.pg_server"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `backends` (or in a module so marked) run once per backend."""
+    if metafunc.definition.get_closest_marker("backends") and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The registry's backend: "sqlite" unless the test is marked `backends`."""
+    return str(getattr(request, "param", "sqlite"))
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +75,14 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "dir with space" / "registry.db"
 
 
+@pytest.fixture
+def db_target(backend: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """What `--db` names for this test: the SQLite file, or a fresh PostgreSQL schema."""
+    if backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(db_path)
+
+
 @dataclass
 class CliResult:
     exit_code: int
@@ -78,7 +101,7 @@ Cli = Callable[..., CliResult]
 
 
 @pytest.fixture
-def cli(db_path: Path) -> Cli:
+def cli(db_target: str) -> Cli:
     """Run pai-deps in-process against the test registry: `cli("list", "--json")`."""
     from pai_deps.cli import app
 
@@ -86,7 +109,7 @@ def cli(db_path: Path) -> Cli:
 
     def invoke(*args: str, input: str | None = None, db: Path | None = None) -> CliResult:
         result = runner.invoke(
-            app, ["--db", str(db or db_path), *args], input=input, prog_name="pai-deps"
+            app, ["--db", str(db or db_target), *args], input=input, prog_name="pai-deps"
         )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
@@ -121,8 +144,8 @@ def run_pai_deps(
 
 
 @pytest.fixture
-def subprocess_cli(db_path: Path) -> Iterator[Cli]:
+def subprocess_cli(db_target: str) -> Iterator[Cli]:
     def invoke(*args: str, **kwargs: Any) -> CliResult:
-        return run_pai_deps("--db", str(db_path), *args, **kwargs)
+        return run_pai_deps("--db", db_target, *args, **kwargs)
 
     yield invoke

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pai_deps import db
+from pai_deps.db.sqlite_guard import SQLITE_HEADER
 from pai_deps.errors import DatabaseError, RowRejected, UsageError
 from pai_deps.models import ContractRow
 from pai_deps.repo import contracts, cycles, dependencies, meta, tools, verifications
@@ -112,7 +113,7 @@ def test_insert_and_read_back_a_tool(conn: sqlite3.Connection) -> None:
 
 
 def test_foreign_keys_are_enforced(conn: sqlite3.Connection) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(RowRejected, match="FOREIGN KEY"):
         dependencies.insert_dependency(
             conn,
             consumer_id="ghost-a",
@@ -324,7 +325,7 @@ def test_non_sqlite_file_is_refused_and_untouched(tmp_path: Path, cli: Cli) -> N
 
 def test_corrupt_file_is_refused_and_untouched(tmp_path: Path, cli: Cli) -> None:
     bad = tmp_path / "corrupt.db"
-    bad.write_bytes(db.SQLITE_HEADER + os.urandom(8192))
+    bad.write_bytes(SQLITE_HEADER + os.urandom(8192))
     _assert_refused(bad, cli, "corrupt")
 
 

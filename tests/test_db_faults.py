@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from pai_deps import db
-from pai_deps.dbguard import QUICK_CHECK_ON_OPEN_MAX_BYTES
+from pai_deps.db.sqlite_guard import QUICK_CHECK_ON_OPEN_MAX_BYTES
+from pai_deps.errors import DatabaseError
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import run_pai_deps
 from tests.fsfaults import fill, small_tmpfs
@@ -249,7 +250,7 @@ def test_a_failing_migration_does_not_pile_up_backups(tmp_path: Path, db_path: P
         f"-- depends: {known_migrations()[-1]}\nTHIS IS NOT SQL;\n"
     )
     for _ in range(3):
-        with pytest.raises(db.DatabaseError, match="left as it was"):
+        with pytest.raises(DatabaseError, match="left as it was"):
             db.open_db(db_path, migrations=migrations)
     assert list(db_path.parent.glob("*backup*")) == []
     locks = sqlite3.connect(db_path)

@@ -7,7 +7,6 @@ expected failures into one line (or a JSON envelope) with the right exit code.
 from __future__ import annotations
 
 import io
-import sqlite3
 import sys
 import traceback
 from collections.abc import Iterable, Sequence
@@ -22,7 +21,7 @@ from pai_deps import __version__
 from pai_deps.cli import globals as global_options
 from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
-from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
+from pai_deps.errors import PaiDepsError, UsageError
 from pai_deps.output import Printer, flush, reader_gone
 from pai_deps.writes import WRITES, committed_since
 
@@ -78,23 +77,15 @@ class PaiGroup(ManGroup):
         except PaiDepsError as exc:
             report_error(printer, exc)
             _exit(exc.exit_code)
-        except sqlite3.Error as exc:
-            report_error(printer, _database_error(exc))
-            _exit(1)
         except BrokenPipeError:  # a write outside the printer (help text): the reader left
             reader_gone(sys.stdout)
             _exit(0)
         except Exception as exc:
-            if found.verbose:
-                traceback.print_exc()
-            report_error(
-                printer,
-                PaiDepsError(
-                    f"internal error ({type(exc).__name__}: {exc}); this is a bug in pai-deps"
-                    + ("" if found.verbose else " (run with -v for the traceback)"),
-                    code="internal_error",
-                ),
-            )
+            failure = _database_error(exc)
+            if failure is None:
+                _internal_error(printer, exc, verbose=found.verbose)
+            else:
+                report_error(printer, failure)
             _exit(1)
         _exit(result if isinstance(result, int) else 0)
 
@@ -158,11 +149,25 @@ def _one_line(exc: ClickException) -> str:
     return f"a subcommand is required: {text.splitlines()[0]}"
 
 
-def _database_error(exc: sqlite3.Error) -> DatabaseError:
-    """Named by SQLite's result code (disk full, damaged, busy, ...), not by its text."""
-    from pai_deps.dbguard import sqlite_failure
+def _database_error(exc: Exception) -> PaiDepsError | None:
+    """A driver error that escaped the db layer, named by its code (SQLite's result code,
+    PostgreSQL's SQLSTATE), not by its text; None when `exc` is no database error."""
+    from pai_deps.db.failures import classify
 
-    return sqlite_failure(exc, None)
+    return classify(exc)
+
+
+def _internal_error(printer: Printer, exc: Exception, *, verbose: int) -> None:
+    if verbose:
+        traceback.print_exc()
+    report_error(
+        printer,
+        PaiDepsError(
+            f"internal error ({type(exc).__name__}: {exc}); this is a bug in pai-deps"
+            + ("" if verbose else " (run with -v for the traceback)"),
+            code="internal_error",
+        ),
+    )
 
 
 def report_error(printer: Printer, exc: PaiDepsError) -> None:

@@ -13,7 +13,7 @@ import typer
 from pai_deps.output import Printer
 
 if TYPE_CHECKING:
-    from pai_deps.db import Connection
+    from pai_deps.db import Connection, Target
 
 
 @dataclass
@@ -25,29 +25,37 @@ class State:
     def json(self) -> bool:
         return self.printer.json_mode
 
+    def target(self) -> Target:
+        """Where the registry is: a SQLite file or a PostgreSQL database."""
+        from pai_deps.db import resolve_target
+
+        return resolve_target(self.db_option)
+
     def db_path(self) -> Path:
+        """The registry file (a usage error when the registry is on PostgreSQL)."""
         from pai_deps.db import resolve_db_path
 
         return resolve_db_path(self.db_option)
 
     def registry_files(self) -> list[tuple[Path, str]]:
         """The registry's files, which nothing written on request may replace."""
-        from pai_deps.db import registry_files
+        from pai_deps.db import SqliteTarget, registry_files
         from pai_deps.errors import UsageError
 
         try:
-            return registry_files(self.db_path())
+            target = self.target()
         except UsageError:  # no usable registry path: nothing to protect
             return []
+        return registry_files(target.path) if isinstance(target, SqliteTarget) else []
 
     @contextmanager
     def registry(self) -> Iterator[Connection]:
         """The migrated registry connection, closed afterwards."""
-        from pai_deps.db import open_db
+        from pai_deps.db import open_registry
 
-        path = self.db_path()
-        self.printer.debug(f"registry: {path}")
-        conn = open_db(path, notify=self.printer.note)
+        target = self.target()
+        self.printer.debug(f"registry: {target.shown}")
+        conn, _ = open_registry(target, notify=self.printer.note)
         try:
             yield conn
         finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pai_deps.codegen.emit import render_module
 from pai_deps.codegen.infer import Schema, infer_params, schema_from_rows
-from pai_deps.codegen.spec import SpecError, read_query_file
+from pai_deps.codegen.spec import QueryFile, SpecError, read_query_file
 
 __all__ = ["SpecError", "generate", "migrated_schema"]
 
@@ -64,9 +64,44 @@ def generate(queries: Path, schema: Schema | None = None) -> dict[str, str]:
     }
     schema = migrated_schema() if schema is None else schema
     modules: dict[str, str] = {}
+    portable: dict[str, QueryFile] = {}
     for sql_file in sorted(queries.glob("*.sql")):
         parsed = read_query_file(sql_file)
         for spec in parsed.queries:
             infer_params(spec, schema)
+        portable[sql_file.stem] = parsed
         modules[f"{sql_file.stem}.py"] = render_module(parsed, known_models)
+    for dialect_dir in sorted(p for p in queries.iterdir() if p.is_dir()):
+        check_dialect_files(dialect_dir, portable)
     return modules
+
+
+def check_dialect_files(dialect_dir: Path, portable: dict[str, QueryFile]) -> None:
+    """A dialect's file may only replace queries of the portable file of the same name,
+    each with the same operator, parameters (and declared types) and `returns:`, so the
+    one generated function is right for every backend."""
+    for sql_file in sorted(dialect_dir.glob("*.sql")):
+        where = f"queries/{dialect_dir.name}/{sql_file.name}"
+        base = portable.get(sql_file.stem)
+        if base is None:
+            raise SpecError(f"{where}: there is no queries/{sql_file.name} for it to replace")
+        by_name = {spec.name: spec for spec in base.queries}
+        for spec in read_query_file(sql_file).queries:
+            original = by_name.get(spec.name)
+            if original is None:
+                raise SpecError(
+                    f"{where}:{spec.line}: {spec.name} is not a query of queries/{sql_file.name}"
+                )
+            declared = [(p.name, p.type if p.declared else None, p.as_json) for p in spec.params]
+            expected = [
+                (p.name, p.type if p.declared else None, p.as_json) for p in original.params
+            ]
+            if (spec.operator, declared, spec.returns) != (
+                original.operator,
+                expected,
+                original.returns,
+            ):
+                raise SpecError(
+                    f"{where}:{spec.line}: {spec.name} must declare what queries/{sql_file.name} "
+                    "declares: the same operator, parameters, `param` lines and `returns:`"
+                )

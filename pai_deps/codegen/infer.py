@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from pai_deps.codegen.spec import Param, QuerySpec, SpecError
 
 SQL_TYPES = {"TEXT": "str", "INTEGER": "int", "REAL": "float", "BLOB": "bytes", "ANY": "Any"}
-_BOOLEAN_CHECK = re.compile(r"CHECK\s*\(\s*(\w+)\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)", re.IGNORECASE)
+# `CHECK (x IN (0, 1))` as SQLite keeps it, or as PostgreSQL prints it back.
+_BOOLEAN_CHECK = re.compile(
+    r"CHECK\s*\(\s*\(?(\w+)\s+(?:IN\s*\(\s*0\s*,\s*1\s*\)|=\s*ANY\s*\(ARRAY\[0,\s*1\]\))\)?\s*\)",
+    re.IGNORECASE,
+)
 _TABLE_REF = re.compile(
     r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE
 )

@@ -4,15 +4,17 @@ Services never run SQL on it themselves: they hand it to the generated query fun
 (`pai_deps.repo`) and to `transaction()` / `savepoint()`. So the type only promises what
 every backend's connection has, and the db layer tells the backends apart.
 
-This module imports nothing of pai-deps: the generated query modules import it.
+This module imports nothing else of pai-deps: the generated query modules import it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-Dialect = Literal["sqlite", "postgresql"]
+from pai_deps.sqlfiles import Dialect
+
+__all__ = ["Connection", "Dialect", "dialect_of", "dict_row"]
 
 
 class Connection(Protocol):

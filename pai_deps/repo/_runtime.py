@@ -7,14 +7,15 @@ its own `.sql` file, so a command parses only the files whose queries it runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from functools import cache
 from typing import Any, TypeAlias, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pai_deps.db.connection import Connection as _Connection
-from pai_deps.sqlfiles import queries_dir
+from pai_deps.db.connection import Dialect, dialect_of
+from pai_deps.sqlfiles import dialect_queries_dir, queries_dir
 
 Connection: TypeAlias = _Connection  # what the generated functions take
 
@@ -23,16 +24,60 @@ S = TypeVar("S", str, int, float, bool, bytes)
 
 
 @cache
-def query_file(stem: str) -> Any:
-    """The named queries of `queries/<stem>.sql` (aiosql), parsed on first use."""
-    import aiosql
+def query_file(stem: str, dialect: Dialect = "sqlite") -> Any:
+    """The named queries of `queries/<stem>.sql` for one dialect (aiosql), parsed once.
 
-    return aiosql.from_path(queries_dir() / f"{stem}.sql", "sqlite3")
+    The portable file is the source. A dialect may replace some of its queries in
+    `queries/<dialect>/<stem>.sql`; each replacement must be a query the portable file
+    defines, with the same parameters (the code generator also checks `returns:`).
+    """
+    from aiosql.adapters.pyformat import PyFormatAdapter
+    from aiosql.adapters.sqlite3 import SQLite3Adapter
+    from aiosql.queries import Queries
+    from aiosql.query_loader import QueryLoader
+
+    # aiosql's own adapters for the drivers it calls "sqlite3" and "psycopg".
+    adapter = SQLite3Adapter() if dialect == "sqlite" else PyFormatAdapter()  # type: ignore[no-untyped-call]
+    loader = QueryLoader(adapter, None, attribute="__")
+    portable_file = queries_dir() / f"{stem}.sql"
+    data = {d.query_name: d for d in loader.load_query_data_from_file(portable_file)}
+    overlay_dir = dialect_queries_dir(dialect)
+    overlay = overlay_dir / f"{stem}.sql" if overlay_dir is not None else None
+    if overlay is not None and overlay.is_file():
+        for datum in loader.load_query_data_from_file(overlay):
+            portable = data.get(datum.query_name)
+            if portable is None or (portable.parameters, portable.operation_type) != (
+                datum.parameters,
+                datum.operation_type,
+            ):
+                raise RuntimeError(
+                    f"{overlay}: {datum.query_name} must replace a query of queries/{stem}.sql "
+                    "with the same parameters and operator"
+                )
+            data[datum.query_name] = datum
+    return Queries(adapter, kwargs_only=True).load_from_list(list(data.values()))
 
 
 def run(conn: Connection, stem: str, query: str, /, **params: Any) -> Any:
-    """Run one named query with keyword parameters; what it returns depends on its operator."""
-    return getattr(query_file(stem), query)(conn, **params)
+    """Run one named query with keyword parameters; what it returns depends on its operator.
+
+    Rows are read before returning, so a failure surfaces here, where it is classified
+    (a refused row is `RowRejected`, a disk full or a lost connection a `DatabaseError`).
+    PostgreSQL gets flags as 0/1, the integers the schema stores them as, as SQLite does.
+    """
+    dialect = dialect_of(conn)
+    if dialect == "postgresql":
+        params = {k: int(v) if isinstance(v, bool) else v for k, v in params.items()}
+    try:
+        result = getattr(query_file(stem, dialect), query)(conn, **params)
+        return list(result) if isinstance(result, Generator) else result
+    except Exception as exc:
+        from pai_deps.db.failures import classify
+
+        failure = classify(exc, conn)
+        if failure is None:
+            raise
+        raise failure from exc
 
 
 @cache
@@ -93,7 +138,9 @@ def json_text(value: Any) -> str | None:
     """A parameter sent as JSON text (arrays for `json_each`, documents for JSON columns).
 
     A lone surrogate (valid in JSON, e.g. from a schema's property name) is written as
-    \\uXXXX: SQLite stores UTF-8, which cannot hold one.
+    \\uXXXX: SQLite stores UTF-8, which cannot hold one. Compact, as SQLite's `json()`
+    writes it, so stored JSON is the same text whichever backend wrote it (cycles are
+    UNIQUE by their text).
     """
     from pai_deps.schemas import escape_surrogates
 
@@ -101,4 +148,4 @@ def json_text(value: Any) -> str | None:
         return None
     if not isinstance(value, (list, dict, str, int, float, bool)):
         value = list(value)  # any other iterable, e.g. a set of ids or a tuple
-    return escape_surrogates(json.dumps(value, ensure_ascii=False))
+    return escape_surrogates(json.dumps(value, ensure_ascii=False, separators=(",", ":")))

@@ -25,7 +25,8 @@ _FILE = "cycles"
 
 def upsert_cycle(conn: Connection, *, cycle: Sequence[str], now: str) -> CycleRow:
     """Record a detected cycle; a cycle seen again is re-opened if it had been resolved. :cycle
-    is a JSON array of ids in canonical rotation.
+    is a JSON array of ids in canonical rotation, as compact text (the runtime's json_text),
+    so a cycle is the same text whichever backend stored it.
     """
     return exactly_one(CycleRow, run(conn, _FILE, "upsert_cycle", cycle=json_text(cycle), now=now))
 

@@ -16,6 +16,7 @@ _FILE = "meta"
 
 
 def table_exists(conn: Connection, *, name: str) -> bool:
+    """Whether the registry has this table (PostgreSQL: in the connection's current schema)."""
     return scalar(bool, run(conn, _FILE, "table_exists", name=name))
 
 
@@ -25,6 +26,7 @@ def object_count(conn: Connection) -> int:
 
 
 def applied_migrations(conn: Connection) -> list[MigrationRow]:
+    """yoyo's naive UTC time as text (PostgreSQL stores a timestamp, SQLite text)."""
     return many(MigrationRow, run(conn, _FILE, "applied_migrations"))
 
 
@@ -49,3 +51,27 @@ def list_table_columns(conn: Connection) -> list[ColumnRow]:
     inference (`python -m pai_deps.codegen`).
     """
     return many(ColumnRow, run(conn, _FILE, "list_table_columns"))
+
+
+def database_size(conn: Connection) -> int:
+    """The registry's size in bytes (PostgreSQL: the whole database's)."""
+    return scalar(int, run(conn, _FILE, "database_size"))
+
+
+def take_write_lock(conn: Connection) -> int:
+    """The registry's write lock, as a write transaction's first statement. On SQLite this does
+    nothing: `BEGIN IMMEDIATE` has taken the lock. PostgreSQL's version takes a transaction-
+    scoped advisory lock, which the server releases at COMMIT or ROLLBACK.
+    """
+    return scalar(int, run(conn, _FILE, "take_write_lock"))
+
+
+def take_migration_lock(conn: Connection) -> int:
+    """The lock every migrator takes first. SQLite: nothing (an `flock` beside the file does it).
+    PostgreSQL: a session-level advisory lock, released if the holder dies.
+    """
+    return scalar(int, run(conn, _FILE, "take_migration_lock"))
+
+
+def release_migration_lock(conn: Connection) -> int:
+    return scalar(int, run(conn, _FILE, "release_migration_lock"))

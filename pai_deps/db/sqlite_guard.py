@@ -1,9 +1,7 @@
-"""Guards around the registry file: what may be opened, how faults are named, who migrates.
+"""Guards around a SQLite registry file: what may be opened, damage, who migrates.
 
 - Only a regular file can be a registry: a FIFO would hang the open, `/dev/null` would
   seem to work and keep nothing.
-- SQLite failures are told apart by their result code (`sqlite_errorcode`), never by
-  their text: a full disk says so, a damaged file says so, a busy one says so.
 - Damage: `PRAGMA quick_check` runs before the first write on a connection (and when a
   small registry is opened), `integrity_check` on request (`pai-deps db check`).
 - One migrator at a time, through an OS file lock beside the registry. The kernel drops
@@ -27,16 +25,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from pai_deps.db.failures import damaged, sqlite_failure
 from pai_deps.errors import DatabaseError
 
 __all__ = [
     "FileState",
+    "RegistryConnection",
     "check_location",
     "damage_report",
+    "ensure_checked",
     "migration_lock",
     "quick_check",
     "remove_stale_yoyo_lock",
-    "sqlite_failure",
 ]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -46,20 +46,6 @@ QUICK_CHECK_ON_OPEN_MAX_BYTES = 2 * 1024 * 1024  # about 2,000 tools; ~10 ms at 
 _LOCK_POLL_S = 0.05
 
 FileState = Literal["absent", "empty", "present"]
-
-# Primary result codes (https://www.sqlite.org/rescode.html).
-_PERM, _BUSY, _LOCKED, _NOMEM, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
-    3,
-    5,
-    6,
-    7,
-    8,
-    10,
-    11,
-    13,
-    14,
-    26,
-)
 
 
 # --------------------------------------------------------------------------- the file
@@ -151,60 +137,6 @@ def _stat_existing(path: Path) -> os.stat_result:
     return info
 
 
-# --------------------------------------------------------------------------- errors
-
-
-def sqlite_failure(exc: sqlite3.Error, path: Path | None, doing: str = "use") -> DatabaseError:
-    """One clear error for a SQLite failure, chosen by its result code.
-
-    `path` is the registry file when known (None: "the registry").
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    where = f"database {path}" if path is not None else "the registry"
-    if primary == _FULL or (primary == _IOERR and path is not None and _disk_is_full(path)):
-        return DatabaseError(
-            f"The disk holding {where} is full; nothing was written "
-            "(free some space and try again)",
-            code="disk_full",
-        )
-    if primary in (_CORRUPT, _NOTADB):
-        return damaged(path, str(exc))
-    if primary in (_BUSY, _LOCKED):
-        return DatabaseError(
-            "the registry is busy: another pai-deps process held its write lock too long; "
-            "try again",
-            code="database_busy",
-        )
-    if primary == _READONLY:
-        return DatabaseError(f"Cannot write {where}: it is read-only ({exc})", code="read_only")
-    if primary == _NOMEM:
-        return DatabaseError(f"Out of memory using {where}", code="out_of_memory")
-    if primary in (_IOERR, _CANTOPEN, _PERM):
-        return DatabaseError(f"Cannot {doing} {where}: {exc}", code="io_error")
-    return DatabaseError(f"Cannot {doing} {where}: {exc}")
-
-
-def _disk_is_full(path: Path) -> bool:
-    """An I/O error on a file system with no space left is a full disk (e.g. the -shm file)."""
-    try:
-        stats = os.statvfs(path.parent)
-    except OSError:
-        return False
-    return stats.f_bavail * stats.f_frsize < 64 * 1024
-
-
-def damaged(path: Path | None, problem: str) -> DatabaseError:
-    first = " ".join(problem.split())
-    first = first if len(first) <= 160 else first[:157] + "..."
-    where = f"Database {path}" if path is not None else "The registry"
-    return DatabaseError(
-        f"{where} is damaged ({first}); it was not changed. "
-        "Run `pai-deps db check`, then restore a backup",
-        code="corrupt_database",
-    )
-
-
 # --------------------------------------------------------------------------- damage
 
 
@@ -219,6 +151,20 @@ def damage_report(conn: sqlite3.Connection, *, full: bool, limit: int = 100) -> 
     if lines == ["ok"]:
         return []
     return [line for line in lines if not line.startswith("*** in database")]
+
+
+class RegistryConnection(sqlite3.Connection):
+    """A connection to the registry file that remembers whether the file was checked."""
+
+    path: Path
+    checked: bool = False
+
+
+def ensure_checked(conn: sqlite3.Connection) -> None:
+    """Quick-check the registry before the first write on this connection (once)."""
+    if isinstance(conn, RegistryConnection) and not conn.checked:
+        quick_check(conn, conn.path)
+        conn.checked = True
 
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Looking at the registry without touching it: `db status` and `db check`.
+"""Looking at a SQLite registry without touching it: `db status` and `db check`.
 
 Both open the file read-only in a way that leaves nothing behind (see `open_read_only`),
 so they work on a read-only copy and never create `-wal` or `-shm` files beside it.
@@ -11,51 +11,30 @@ import os
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pai_deps.db import BUSY_TIMEOUT_S, _inspect, journal_mode
 from pai_deps.db.connection import dict_row
-from pai_deps.dbguard import SQLITE_HEADER, damage_report, read_only_header, sqlite_failure
+from pai_deps.db.failures import sqlite_failure
+from pai_deps.db.migrating import newer_migration_error
+from pai_deps.db.sqlite_guard import SQLITE_HEADER, damage_report, read_only_header
+from pai_deps.db.sqlite_open import _inspect, journal_mode
+from pai_deps.db.status import DbCheck, DbStatus
+from pai_deps.db.tx import BUSY_TIMEOUT_S
 from pai_deps.errors import DatabaseError
 from pai_deps.repo import meta
 from pai_deps.sqlfiles import known_migrations
 
 
-@dataclass
-class DbStatus:
-    path: Path
-    exists: bool
-    size_bytes: int
-    journal_mode: str | None
-    applied: list[tuple[str, str]]
-    pending: list[str]
-    tables: dict[str, int] | None
-    problems: list[str] = field(default_factory=list)  # what quick_check found
-
-    @property
-    def integrity(self) -> str | None:
-        if not self.exists:
-            return None
-        return "damaged" if self.problems else "ok"
-
-
 def describe(path: Path) -> DbStatus:
     """The database's state, read without writing anything (not even a migration)."""
     if not os.path.lexists(path):
-        return DbStatus(path, False, 0, None, [], list(known_migrations()), None)
+        return DbStatus(str(path), "sqlite", False, 0, None, [], list(known_migrations()), None)
     with open_read_only(path) as (conn, journal):
         try:
             applied_ids = _inspect(conn, path)
             rows = meta.applied_migrations(conn) if applied_ids else []
             known = known_migrations()
-            newer = [m for m in applied_ids if m not in known]
-            if newer:
-                raise DatabaseError(
-                    f"Database {path} was created by a newer pai-deps (it has migration "
-                    f"{newer[-1]}); upgrade pai-deps to use it",
-                    code="database_too_new",
-                )
+            newer_migration_error(f"Database {path}", applied_ids, known)
             problems = damage_report(conn, full=False, limit=10)
             tables: dict[str, int] | None = None
             if not problems and meta.table_exists(conn, name="tools"):
@@ -63,7 +42,8 @@ def describe(path: Path) -> DbStatus:
         except sqlite3.Error as exc:
             raise sqlite_failure(exc, path, "read") from exc
         return DbStatus(
-            path=path,
+            location=str(path),
+            backend="sqlite",
             exists=True,
             size_bytes=path.stat().st_size,
             journal_mode=journal,
@@ -72,13 +52,6 @@ def describe(path: Path) -> DbStatus:
             tables=tables,
             problems=problems,
         )
-
-
-@dataclass
-class DbCheck:
-    path: Path
-    problems: list[str]
-    foreign_key_problems: int
 
 
 def check_integrity(path: Path) -> DbCheck:
@@ -93,7 +66,7 @@ def check_integrity(path: Path) -> DbCheck:
             orphans = len(conn.execute("PRAGMA foreign_key_check").fetchall())
         except sqlite3.Error as exc:
             problems, orphans = [str(exc)], 0
-    return DbCheck(path, problems, orphans)
+    return DbCheck(str(path), problems, orphans)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,1 @@
+ALTER TABLE verification_runs DROP COLUMN mcp_failed;

@@ -1,0 +1,91 @@
+"""`pai-deps db copy SRC DEST`: a whole registry from one backend to another.
+
+SQLite to PostgreSQL moves a team onto a server; PostgreSQL to SQLite takes a laptop
+snapshot. The source is read in one consistent snapshot (so a read-only role may be the
+source); the destination is written in one transaction, so it holds the whole copy or
+is left exactly as it was. A destination that holds data is refused unless `replace`.
+Ids are copied as they are, so cycle ids and history stay the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pai_deps.db import Connection, Notify, Target, open_registry, read_snapshot, transaction
+from pai_deps.errors import PaiDepsError
+
+
+@dataclass
+class CopyResult:
+    source: str
+    destination: str
+    rows: dict[str, int]
+    replaced: dict[str, int] | None
+
+
+def copy_registry(
+    source: Target, destination: Target, *, replace: bool = False, notify: Notify | None = None
+) -> CopyResult:
+    if source == destination:
+        raise PaiDepsError(
+            f"The source and the destination are the same registry ({source.shown})",
+            code="same_registry",
+        )
+    src, _ = open_registry(source, notify=notify)
+    try:
+        dst, _ = open_registry(destination, notify=notify)
+        try:
+            return _copy(src, dst, source, destination, replace=replace)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _copy(
+    src: Connection, dst: Connection, source: Target, destination: Target, *, replace: bool
+) -> CopyResult:
+    from pai_deps.repo import copy, meta
+
+    with read_snapshot(src):
+        tools = copy.copy_tools(src)
+        edges = copy.copy_dependencies(src)
+        contracts = copy.copy_contracts(src)
+        checks = copy.copy_verifications(src)
+        resources = copy.copy_resources(src)
+        runs = copy.copy_runs(src)
+        cycles = copy.copy_cycles(src)
+    with transaction(dst):
+        before = meta.table_row_counts(dst).model_dump(by_alias=False)
+        if any(before.values()) and not replace:
+            held = ", ".join(f"{n} {t}" for t, n in before.items() if n)
+            raise PaiDepsError(
+                f"The destination {destination.shown} is not empty ({held}); "
+                "give --replace to replace its contents",
+                code="destination_not_empty",
+            )
+        if any(before.values()):
+            copy.clear_cycles(dst)
+            copy.clear_tools(dst)
+        for tool in tools:
+            copy.paste_tool(dst, **tool.model_dump(by_alias=False))
+        for edge in edges:
+            copy.paste_dependency(dst, **edge.model_dump(by_alias=False))
+        for contract in contracts:
+            copy.paste_contract(dst, **contract.model_dump(by_alias=False))
+        for check in checks:
+            copy.paste_verification(dst, **check.model_dump(by_alias=False))
+        for resource in resources:
+            copy.paste_resource(dst, **resource.model_dump(by_alias=False))
+        for run in runs:
+            copy.paste_run(dst, **run.model_dump(by_alias=False))
+        for cycle in cycles:
+            copy.paste_cycle(dst, **cycle.model_dump(by_alias=False))
+        copy.restart_ids(dst)
+        after = meta.table_row_counts(dst).model_dump(by_alias=False)
+    return CopyResult(
+        source=source.shown,
+        destination=destination.shown,
+        rows={**after, "resources": len(resources), "verification_runs": len(runs)},
+        replaced=before if any(before.values()) else None,
+    )

@@ -1,0 +1,102 @@
+-- Copying a whole registry between backends (`pai-deps db copy SRC DEST`): every column
+-- of every table, ids included, in an order the foreign keys accept. A test checks that
+-- these queries name every column the migrations create.
+
+-- name: copy_tools()
+-- returns: ToolRow
+SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
+       last_verified, created_at, updated_at, manifest_hash, description, mcp_start
+FROM tools
+ORDER BY id;
+
+-- name: paste_tool(id, name, path, type, version, reliability, debt_score, manifest_path, stub, last_verified, created_at, updated_at, manifest_hash, description, mcp_start)!
+INSERT INTO tools (id, name, path, type, version, reliability, debt_score, manifest_path, stub,
+                   last_verified, created_at, updated_at, manifest_hash, description, mcp_start)
+VALUES (:id, :name, :path, :type, :version, :reliability, :debt_score, :manifest_path, :stub,
+        :last_verified, :created_at, :updated_at, :manifest_hash, :description, :mcp_start);
+
+-- name: copy_dependencies()
+-- returns: DependencyRow
+SELECT id, consumer_id, provider_id, type, version_constraint, optional, created_at
+FROM dependencies
+ORDER BY id;
+
+-- name: paste_dependency(id, consumer_id, provider_id, type, version_constraint, optional, created_at)!
+INSERT INTO dependencies (id, consumer_id, provider_id, type, version_constraint, optional,
+                          created_at)
+VALUES (:id, :consumer_id, :provider_id, :type, :version_constraint, :optional, :created_at);
+
+-- name: copy_contracts()
+-- returns: ContractRow
+SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
+       schema_snapshot, status_reason
+FROM contracts
+ORDER BY id;
+
+-- name: paste_contract(id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status, schema_snapshot, status_reason)!
+INSERT INTO contracts (id, tool_id, contract_type, name, schema_path, schema_hash, last_verified,
+                       status, schema_snapshot, status_reason)
+VALUES (:id, :tool_id, :contract_type, :name, :schema_path, :schema_hash, :last_verified,
+        :status, :schema_snapshot, :status_reason);
+
+-- name: copy_verifications()
+-- returns: VerificationRow
+SELECT id, contract_id, verified_at, status, details, git_commit, duration_ms
+FROM verifications
+ORDER BY id;
+
+-- name: paste_verification(id, contract_id, verified_at, status, details, git_commit, duration_ms)!
+-- param details: Any as json
+INSERT INTO verifications (id, contract_id, verified_at, status, details, git_commit,
+                           duration_ms)
+VALUES (:id, :contract_id, :verified_at, :status, :details, :git_commit, :duration_ms);
+
+-- name: copy_resources()
+-- returns: ResourceRow
+SELECT id, tool_id, uri, schema_path
+FROM resources
+ORDER BY id;
+
+-- name: paste_resource(id, tool_id, uri, schema_path)!
+INSERT INTO resources (id, tool_id, uri, schema_path) VALUES (:id, :tool_id, :uri, :schema_path);
+
+-- name: copy_runs()
+-- returns: VerificationRunRow
+SELECT id, tool_id, verified_at, level, status, cli_passed, cli_failed, cli_skipped,
+       mcp_found, mcp_missing, mcp_extra, mcp_failed, mcp_skipped, git_commit, duration_ms
+FROM verification_runs
+ORDER BY id;
+
+-- name: paste_run(id, tool_id, verified_at, level, status, cli_passed, cli_failed, cli_skipped, mcp_found, mcp_missing, mcp_extra, mcp_failed, mcp_skipped, git_commit, duration_ms)!
+INSERT INTO verification_runs (id, tool_id, verified_at, level, status, cli_passed, cli_failed,
+                               cli_skipped, mcp_found, mcp_missing, mcp_extra, mcp_failed,
+                               mcp_skipped, git_commit, duration_ms)
+VALUES (:id, :tool_id, :verified_at, :level, :status, :cli_passed, :cli_failed, :cli_skipped,
+        :mcp_found, :mcp_missing, :mcp_extra, :mcp_failed, :mcp_skipped, :git_commit,
+        :duration_ms);
+
+-- name: copy_cycles()
+-- returns: CycleRow
+SELECT id, cycle, detected_at, resolved
+FROM circular_deps
+ORDER BY id;
+
+-- name: paste_cycle(id, cycle, detected_at, resolved)!
+-- param cycle: Sequence[str] as json
+INSERT INTO circular_deps (id, cycle, detected_at, resolved)
+VALUES (:id, :cycle, :detected_at, :resolved);
+
+-- name: clear_tools()!
+-- `--replace`: every tool goes, and with it (ON DELETE CASCADE) every edge, contract,
+-- verification, resource and run.
+DELETE FROM tools;
+
+-- name: clear_cycles()!
+DELETE FROM circular_deps;
+
+-- name: restart_ids()$
+-- returns: int
+-- After rows were pasted with their ids, new rows must get ids after them. SQLite's
+-- AUTOINCREMENT already remembers the largest id inserted; PostgreSQL's identity
+-- sequences do not.
+SELECT 0;
