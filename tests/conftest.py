@@ -28,7 +28,9 @@ pytest_plugins = ["tests.pg_server"]
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked `backends` (or in a module so marked) run once per backend."""
-    if metafunc.definition.get_closest_marker("backends") and "backend" in metafunc.fixturenames:
+    marked = metafunc.definition.get_closest_marker("backends") is not None
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    if marked and not sqlite_only and "backend" in metafunc.fixturenames:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 

@@ -81,6 +81,7 @@ def conn(db_path: Path) -> sqlite3.Connection:
 # -- creation and the connection ---------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_first_use_creates_nested_directories_and_migrates(db_path: Path) -> None:
     nested = db_path.parent / "a" / "b" / "registry.db"
     conn = db.open_db(nested)
@@ -317,18 +318,21 @@ def _assert_refused(db_file: Path, cli: Cli, fragment: str) -> None:
     assert not Path(str(db_file) + "-wal").exists()
 
 
+@pytest.mark.sqlite_only
 def test_non_sqlite_file_is_refused_and_untouched(tmp_path: Path, cli: Cli) -> None:
     bad = tmp_path / "notes.db"
     bad.write_text("these are my notes, not a database\n" * 50)
     _assert_refused(bad, cli, "is not a SQLite database")
 
 
+@pytest.mark.sqlite_only
 def test_corrupt_file_is_refused_and_untouched(tmp_path: Path, cli: Cli) -> None:
     bad = tmp_path / "corrupt.db"
     bad.write_bytes(SQLITE_HEADER + os.urandom(8192))
     _assert_refused(bad, cli, "corrupt")
 
 
+@pytest.mark.sqlite_only
 def test_directory_in_place_of_the_file_is_refused(tmp_path: Path, cli: Cli) -> None:
     folder = tmp_path / "registry.db"
     folder.mkdir()
@@ -336,6 +340,7 @@ def test_directory_in_place_of_the_file_is_refused(tmp_path: Path, cli: Cli) -> 
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.sqlite_only
 def test_foreign_sqlite_database_is_refused_and_untouched(tmp_path: Path, cli: Cli) -> None:
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
@@ -390,6 +395,7 @@ def _read_only_dir(base: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mounted)], check=True)
 
 
+@pytest.mark.sqlite_only
 def test_read_only_location_is_refused(tmp_path: Path) -> None:
     with _read_only_dir(tmp_path) as readonly:
         existing = readonly / "registry.db"
@@ -418,6 +424,7 @@ def _migrations_up_to(tmp_path: Path, last: str) -> Path:
     return target
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_from_0001_keeps_every_row_and_writes_a_backup(
     tmp_path: Path, db_path: Path
 ) -> None:
@@ -452,6 +459,7 @@ def test_upgrade_from_0001_keeps_every_row_and_writes_a_backup(
     backup.close()
 
 
+@pytest.mark.sqlite_only
 def test_fresh_database_is_not_backed_up(db_path: Path) -> None:
     conn, result = db.open_db_with_result(db_path)
     conn.close()
@@ -460,6 +468,7 @@ def test_fresh_database_is_not_backed_up(db_path: Path) -> None:
     assert list(db_path.parent.glob("*backup*")) == []
 
 
+@pytest.mark.sqlite_only
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, db_path: Path) -> None:
     migrations = _migrations_up_to(tmp_path, "9999")
     db.open_db(db_path, migrations=migrations).close()
@@ -508,6 +517,7 @@ def test_rollback_then_reapply_round_trips(db_path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_concurrent_first_runs_on_a_fresh_path_all_succeed(db_path: Path) -> None:
     procs = [
         subprocess.Popen(
@@ -535,6 +545,7 @@ def test_migrations_never_print_to_stdout(db_path: Path) -> None:
 # -- db commands ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_db_status_reads_without_migrating(tmp_path: Path, db_path: Path, cli: Cli) -> None:
     fresh = cli("--json", "db", "status").json()
     assert (fresh["exists"], fresh["pending"]) == (False, list(known_migrations()))
@@ -556,6 +567,7 @@ def test_db_status_reads_without_migrating(tmp_path: Path, db_path: Path, cli: C
     assert cli("db", "migrate").stdout.strip() == "Database is up to date."
 
 
+@pytest.mark.sqlite_only
 def test_db_backup_writes_a_consistent_copy(tmp_path: Path, db_path: Path, cli: Cli) -> None:
     conn = db.open_db(db_path)
     with db.transaction(conn):
@@ -575,6 +587,7 @@ def test_db_backup_writes_a_consistent_copy(tmp_path: Path, db_path: Path, cli: 
     assert Path(default).parent == db_path.parent and ".backup-" in Path(default).name
 
 
+@pytest.mark.sqlite_only
 def test_db_path_creates_nothing(db_path: Path, cli: Cli) -> None:
     assert cli("db", "path").stdout.strip() == str(db_path)
     assert not db_path.parent.exists()

@@ -22,6 +22,9 @@ from tests.conftest import run_pai_deps
 from tests.fsfaults import fill, small_tmpfs
 from tests.helpers import write_tool
 
+# The registry file itself: damage, locks beside it, permissions, a full disk.
+pytestmark = pytest.mark.sqlite_only
+
 
 def name(index: int) -> str:
     """Long ids, so the dependency indexes span several pages."""

@@ -18,6 +18,8 @@ from pai_deps.repo import contracts
 from tests.conftest import Cli
 from tests.test_verify_cli import Toolbox, make_box
 
+pytestmark = pytest.mark.backends
+
 BASE = {
     "type": "object",
     "properties": {"id": {"type": "string"}, "size": {"type": "integer"}},
@@ -26,8 +28,8 @@ BASE = {
 
 
 @pytest.fixture
-def box(tmp_path: Path, cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
-    return make_box(tmp_path, cli, db_path, monkeypatch)
+def box(tmp_path: Path, cli: Cli, db_target: str, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
+    return make_box(tmp_path, cli, db_target, monkeypatch)
 
 
 def schema_tool(box: Toolbox, kind: str = "cli", schema: Any = BASE) -> Path:

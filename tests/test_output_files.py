@@ -17,6 +17,9 @@ from tests.conftest import Cli
 from tests.fsfaults import small_tmpfs
 from tests.helpers import write_tool
 
+# The registry's own files (-wal, -shm) and SQLite backups.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def filled(tmp_path: Path, cli: Cli, db_path: Path) -> Cli:

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import Cli
 from tests.helpers import dep, write_tool
 
+pytestmark = pytest.mark.backends
+
 
 def build(cli: Cli, root: Path, tools: dict[str, dict[str, Any]]) -> None:
     """Write one manifest per tool (`deps` lists provider ids) and sync them all."""

@@ -1,4 +1,4 @@
-"""register, unregister, list, show, cycles, stubs, schema: through the real CLI."""
+"""register, unregister, list, show, cycles, stubs, schema: the real CLI, on both backends."""
 
 from __future__ import annotations
 
@@ -11,32 +11,31 @@ from pathlib import Path
 import pytest
 
 from pai_deps import db
-from pai_deps.repo import contracts, cycles, dependencies, tools
+from pai_deps.db import Connection
+from pai_deps.repo import contracts, copy, cycles, dependencies, tools
 from tests.conftest import Cli
 from tests.helpers import dep, write_tool
+
+pytestmark = pytest.mark.backends
 
 OUT_SCHEMA = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
 
 
-def _open(db_path: Path) -> sqlite3.Connection:
-    return db.open_db(db_path)
+def _open(target: str | Path) -> Connection:
+    return db.open_db(target)
 
 
-def _snapshot(db_path: Path) -> list[tuple[object, ...]]:
-    """Every registry row, for 'nothing changed' assertions."""
-    conn = sqlite3.connect(db_path)
+def _snapshot(target: str | Path) -> list[object]:
+    """Every registry row (what `db copy` copies), for 'nothing changed' assertions."""
+    conn = db.open_db(target)
     try:
-        rows: list[tuple[object, ...]] = []
-        for table in (
-            "tools",
-            "dependencies",
-            "contracts",
-            "verifications",
-            "circular_deps",
-            "resources",
-        ):
-            rows.extend((table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
-        return rows
+        return [
+            row
+            for read in (copy.copy_tools, copy.copy_dependencies, copy.copy_contracts,
+                         copy.copy_verifications, copy.copy_resources, copy.copy_runs,
+                         copy.copy_cycles)
+            for row in read(conn)
+        ]  # fmt: skip
     finally:
         conn.close()
 
@@ -44,7 +43,9 @@ def _snapshot(db_path: Path) -> list[tuple[object, ...]]:
 # -- register ---------------------------------------------------------------------------------
 
 
-def test_register_writes_tool_edges_stubs_contracts_and_says_so(tmp_path: Path, cli: Cli) -> None:
+def test_register_writes_tool_edges_stubs_contracts_and_says_so(
+    tmp_path: Path, cli: Cli, db_target: str
+) -> None:
     tool_dir = write_tool(
         tmp_path,
         "email",
@@ -71,7 +72,7 @@ def test_register_writes_tool_edges_stubs_contracts_and_says_so(tmp_path: Path, 
         "  Provides: 2 CLI commands, 1 MCP tool, 1 MCP resource, 1 library export, 1 database",
     ]
     assert "Warning: Created stub for unregistered dependency: ghost" in result.stderr
-    conn = _open(_db(cli))
+    conn = _open(db_target)
     try:
         email = tools.get_tool(conn, id="email")
         assert email is not None and email.path == str(tool_dir) and not email.stub
@@ -137,10 +138,10 @@ def test_singular_forms(tmp_path: Path, cli: Cli) -> None:
 
 
 def test_registering_a_real_tool_over_a_stub_says_so_and_keeps_created_at(
-    tmp_path: Path, cli: Cli
+    tmp_path: Path, cli: Cli, db_target: str
 ) -> None:
     cli("register", str(write_tool(tmp_path, "app", depends_on=[dep("lib")])))
-    conn = _open(_db(cli))
+    conn = _open(db_target)
     stub_created = tools.get_tool(conn, id="lib")
     conn.close()
     assert stub_created is not None and stub_created.stub
@@ -148,14 +149,14 @@ def test_registering_a_real_tool_over_a_stub_says_so_and_keeps_created_at(
     assert result.stdout.splitlines()[0] == "Registered lib (replaced a stub)"
     document = cli("--json", "register", str(tmp_path / "lib")).json()
     assert document["action"] == "updated"
-    conn = _open(_db(cli))
+    conn = _open(db_target)
     real = tools.get_tool(conn, id="lib")
     conn.close()
     assert real is not None and not real.stub and real.created_at == stub_created.created_at
 
 
 def test_reregistering_replaces_edges_and_contracts_but_keeps_state(
-    tmp_path: Path, cli: Cli
+    tmp_path: Path, cli: Cli, db_target: str
 ) -> None:
     tool_dir = write_tool(
         tmp_path,
@@ -164,7 +165,7 @@ def test_reregistering_replaces_edges_and_contracts_but_keeps_state(
         provides={"cli": [{"command": "a one"}, {"command": "a two"}]},
     )
     cli("register", str(tool_dir))
-    conn = _open(_db(cli))
+    conn = _open(db_target)
     first = tools.get_tool(conn, id="a")
     keep = next(c for c in contracts.list_contracts_of(conn, tool_id="a") if c.name == "a one")
     with db.transaction(conn):
@@ -180,7 +181,7 @@ def test_reregistering_replaces_edges_and_contracts_but_keeps_state(
         provides={"cli": [{"command": "a one"}, {"command": "a three"}]},
     )
     assert cli("register", str(tool_dir)).exit_code == 0
-    conn = _open(_db(cli))
+    conn = _open(db_target)
     try:
         again = tools.get_tool(conn, id="a")
         assert again is not None and first is not None
@@ -203,18 +204,18 @@ def test_register_accepts_a_manifest_file_of_any_name(tmp_path: Path, cli: Cli) 
 
 
 def test_same_name_from_another_directory_is_refused_unless_forced(
-    tmp_path: Path, cli: Cli
+    tmp_path: Path, cli: Cli, db_target: str
 ) -> None:
     first = write_tool(tmp_path, "dup", folder="one")
     second = write_tool(tmp_path, "dup", folder="two")
     cli("register", str(first))
-    before = _snapshot(_db(cli))
+    before = _snapshot(db_target)
     refused = cli("register", str(second))
     assert refused.exit_code == 1
     assert str(first / "pai-manifest.yaml") in refused.stderr
     assert str(second / "pai-manifest.yaml") in refused.stderr
     assert refused.stderr.count("\n") == 1
-    assert _snapshot(_db(cli)) == before
+    assert _snapshot(db_target) == before
     moved = cli("--json", "register", "--force", str(second)).json()
     assert moved["tool"]["path"] == str(second)
 
@@ -232,10 +233,10 @@ def test_same_name_from_another_directory_is_refused_unless_forced(
     ],
 )
 def test_invalid_manifest_writes_nothing(
-    tmp_path: Path, cli: Cli, content: str, fragment: str
+    tmp_path: Path, cli: Cli, db_target: str, content: str, fragment: str
 ) -> None:
     cli("register", str(write_tool(tmp_path, "keep", depends_on=[dep("lib")])))
-    before = _snapshot(_db(cli))
+    before = _snapshot(db_target)
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "pai-manifest.yaml").write_text(content)
@@ -246,7 +247,7 @@ def test_invalid_manifest_writes_nothing(
     document = cli("--json", "register", str(bad)).json()
     assert document["success"] is False
     assert document["code"] in ("invalid_manifest",)
-    assert _snapshot(_db(cli)) == before
+    assert _snapshot(db_target) == before
 
 
 def test_unknown_keys_warn_and_strict_refuses(tmp_path: Path, cli: Cli) -> None:
@@ -270,6 +271,7 @@ def test_missing_path_and_missing_manifest(tmp_path: Path, cli: Cli) -> None:
     assert "pai-manifest.yaml" in absent["error"]
 
 
+@pytest.mark.sqlite_only  # a trigger written with SQLite's RAISE
 def test_failure_mid_register_leaves_the_registry_exactly_as_before(
     tmp_path: Path, cli: Cli, db_path: Path
 ) -> None:
@@ -455,6 +457,7 @@ def test_schema_command_matches_the_committed_copy(cli: Cli) -> None:
 # -- concurrency ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's 50 concurrent registers: tests/test_postgres_concurrency.py
 def test_twenty_concurrent_registers_all_land(tmp_path: Path, db_path: Path) -> None:
     """The TypeScript tool lost 16 of 20 of these to 'database is locked'."""
     db.open_db(db_path).close()

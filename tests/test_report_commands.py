@@ -17,6 +17,8 @@ from tests.conftest import Cli
 from tests.helpers import dep, write_tool
 from tests.test_query_commands import build
 
+pytestmark = pytest.mark.backends
+
 NODE = re.compile(r"^  (n\d+) \[label=<(.*?)<BR/>.*?>(.*)\];$")
 EDGE = re.compile(r"^  (n\d+) -> (n\d+)(?: \[(.*)\])?;$")
 
@@ -37,8 +39,8 @@ def parse_dot(text: str) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, st
     return nodes, edges
 
 
-def mark_verified(db_path: Path, *ids: str) -> None:
-    conn = db.open_db(db_path)
+def mark_verified(target: str | Path, *ids: str) -> None:
+    conn = db.open_db(target)
     try:
         with db.transaction(conn):
             for tool in ids:
@@ -108,14 +110,14 @@ def test_debt_filters(indebted: Cli) -> None:
 # -- health ------------------------------------------------------------------------------------
 
 
-def test_health_ok_only_when_everything_is_fine(tmp_path: Path, cli: Cli, db_path: Path) -> None:
+def test_health_ok_only_when_everything_is_fine(tmp_path: Path, cli: Cli, db_target: str) -> None:
     build(cli, tmp_path, {"a": {"reliability": 0.99, "deps": ["b"]}, "b": {"reliability": 0.99}})
     unverified = cli("health", "--compact")
     assert (unverified.exit_code, unverified.stdout) == (
         1,
         "WARNING tools:2 deps:1 debt:0 rel:99.0% issues:1\n",
     )
-    mark_verified(db_path, "a", "b")
+    mark_verified(db_target, "a", "b")
     ok = cli("health")
     assert ok.exit_code == 0, ok.output
     assert ok.stdout.splitlines()[0] == "Registry health: OK"
@@ -125,9 +127,9 @@ def test_health_ok_only_when_everything_is_fine(tmp_path: Path, cli: Cli, db_pat
     assert doc["health"]["verified"] == 2 and doc["health"]["issues"] == []
 
 
-def test_health_warning_and_critical(tmp_path: Path, cli: Cli, db_path: Path) -> None:
+def test_health_warning_and_critical(tmp_path: Path, cli: Cli, db_target: str) -> None:
     build(cli, tmp_path / "one", {"x": {"deps": ["y"]}, "y": {"deps": ["x"]}})
-    mark_verified(db_path, "x", "y")
+    mark_verified(db_target, "x", "y")
     warning = cli("health", "--json")
     assert warning.exit_code == 1
     assert warning.json()["status"] == "WARNING"
@@ -138,7 +140,7 @@ def test_health_warning_and_critical(tmp_path: Path, cli: Cli, db_path: Path) ->
         tmp_path / "two",
         {f"w{i}": {"reliability": 0.5, "deps": [f"w{i + 1}"] if i < 4 else []} for i in range(5)},
     )
-    mark_verified(db_path, *(f"w{i}" for i in range(5)))
+    mark_verified(db_target, *(f"w{i}" for i in range(5)))
     critical = cli("health", "--json").json()
     assert critical["status"] == "CRITICAL" and critical["success"] is False
     assert len(critical["health"]["atRisk"]) == 5
@@ -159,9 +161,9 @@ def test_health_of_an_empty_registry_is_ok(cli: Cli) -> None:
 
 
 def test_report_markdown_with_a_mermaid_diagram(
-    tmp_path: Path, indebted: Cli, db_path: Path
+    tmp_path: Path, indebted: Cli, db_target: str
 ) -> None:
-    mark_verified(db_path, "hub")
+    mark_verified(db_target, "hub")
     result = indebted("report")
     assert result.exit_code == 0, result.output
     text = result.stdout

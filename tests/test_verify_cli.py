@@ -31,7 +31,7 @@ class Toolbox:
     root: Path
     bin: Path
     cli: Cli
-    db_path: Path
+    db_path: Path | str  # the registry: a file, or a PostgreSQL URL
 
     def script(self, name: str, body: str) -> Path:
         path = self.bin / name
@@ -67,7 +67,9 @@ class Toolbox:
             return row
 
 
-def make_box(tmp_path: Path, cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
+def make_box(
+    tmp_path: Path, cli: Cli, db_path: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> Toolbox:
     """A Toolbox whose scripts come first on PATH (the in-process CLI inherits it)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

@@ -15,12 +15,14 @@ from pai_deps.sqlfiles import migrations_dir
 from tests.conftest import Cli
 from tests.test_verify_cli import Toolbox, commands, make_box
 
+pytestmark = pytest.mark.backends
+
 ISO_WITH_ZONE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d ")
 
 
 @pytest.fixture
-def box(tmp_path: Path, cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
-    return make_box(tmp_path, cli, db_path, monkeypatch)
+def box(tmp_path: Path, cli: Cli, db_target: str, monkeypatch: pytest.MonkeyPatch) -> Toolbox:
+    return make_box(tmp_path, cli, db_target, monkeypatch)
 
 
 def test_runs_newest_first_with_reference_keys(box: Toolbox) -> None:
@@ -99,6 +101,7 @@ def test_empty_history_unknown_tool_and_bad_limit(box: Toolbox) -> None:
     assert bad.exit_code == 2
 
 
+@pytest.mark.sqlite_only  # an old SQLite migration set
 def test_migration_0004_adds_mcp_failed_to_existing_runs(tmp_path: Path, db_path: Path) -> None:
     old = tmp_path / "migrations-0003"
     old.mkdir()

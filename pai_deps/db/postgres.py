@@ -92,6 +92,17 @@ def connect_failure(exc: psycopg.Error, target: PostgresTarget) -> PaiDepsError:
     reason = target.mask(_first(exc))
     shown = target.shown
     ping = pq.PGconn.ping(target.url.encode())
+    sslmode = str(_parameters(target).get("sslmode", "prefer"))
+    if (
+        ping == pq.Ping.NO_RESPONSE
+        and sslmode not in ("disable", "allow", "prefer")
+        and pq.PGconn.ping(make_conninfo(target.url, sslmode="disable").encode()) == pq.Ping.OK
+    ):
+        return DatabaseError(
+            f"The PostgreSQL server of {shown} answers, but not with the SSL that "
+            f"sslmode={sslmode} asks for ({reason})",
+            code="ssl_failed",
+        )
     if ping == pq.Ping.NO_RESPONSE:
         return DatabaseError(
             f"Cannot reach the PostgreSQL server of {shown}: is it running? ({reason})",
