@@ -285,3 +285,17 @@ def test_a_connection_lost_mid_sync_leaves_the_registry_as_before(
         conn.close()
     again = on(pg_url, "--json", "sync", str(root)).json()
     assert again["new"] == 10
+
+
+def test_a_value_postgresql_cannot_store_fails_only_its_manifest(
+    tmp_path: Path, on: Run, pg_url: str
+) -> None:
+    """PostgreSQL text cannot hold NUL (SQLite's can): that manifest fails, the rest land."""
+    root = tmp_path / "eco"
+    write_tool(root, "fine")
+    (root / "nul").mkdir()
+    (root / "nul" / "pai-manifest.yaml").write_text('name: nul\ntype: cli\ndescription: "x\\0y"\n')
+    document = on(pg_url, "--json", "sync", str(root)).json()
+    by_name = {r["path"].split("/")[-2]: r for r in document["results"]}
+    assert by_name["fine"]["status"] == "new"
+    assert by_name["nul"]["status"] == "error" and "NUL" in by_name["nul"]["error"]

@@ -47,6 +47,13 @@ def _clean(results: list[tuple[int, str, str]]) -> list[bool]:
     return [code == 0 for code, _, _ in results]
 
 
+def test_concurrent_first_runs_on_an_empty_database_all_succeed(pg_url: str) -> None:
+    """Five commands that each find no schema: one migrates, the others wait and use it."""
+    results = _run_all([["--db", pg_url, "--json", "list"] for _ in range(5)], timeout=120)
+    assert [code for code, _, _ in results] == [0] * 5, results
+    assert all(json.loads(out)["tools"] == [] for _, out, _ in results)
+
+
 def test_fifty_concurrent_registers(tmp_path: Path, pg_url: str) -> None:
     db.open_db(pg_url).close()
     dirs = [

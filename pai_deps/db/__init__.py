@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pai_deps.db.connection import Connection, Dialect, dialect_of
 from pai_deps.db.migrating import Notify, OpenResult
 from pai_deps.db.target import PostgresTarget, SqliteTarget, Target, resolve_target
-from pai_deps.db.tx import BUSY_TIMEOUT_S, in_transaction, read_snapshot, savepoint, transaction
+from pai_deps.db.tx import BUSY_TIMEOUT_S, read_snapshot, savepoint, transaction
 from pai_deps.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ __all__ = [
     "SqliteTarget",
     "Target",
     "dialect_of",
-    "in_transaction",
     "open_db",
     "open_registry",
     "read_snapshot",

@@ -118,7 +118,9 @@ def postgres_failure(exc: Any, where: Any = None, doing: str = "use") -> PaiDeps
     detail = _first_line(exc)
     if callable(mask):
         detail = mask(detail)
-    if state.startswith("23"):
+    if state.startswith(("23", "22")) or type(exc).__name__ == "DataError":
+        # A constraint (23) or a value the column cannot hold (22; psycopg raises DataError
+        # itself for a NUL character, which PostgreSQL text cannot contain): the input's.
         return RowRejected(detail)
     if state in _BUSY_STATES:
         return DatabaseError(BUSY_MESSAGE, code="database_busy")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from pai_deps.db.connection import Connection
 from pai_deps.db.failures import classify
+from pai_deps.errors import DatabaseError
 from pai_deps.writes import WRITES
 
 BUSY_TIMEOUT_S = 10.0
@@ -40,12 +41,16 @@ def transaction(conn: Connection) -> Iterator[Connection]:
         raise
     else:
         try:
-            _execute(conn, "COMMIT")
-        except Exception as exc:
-            failure = classify(exc, conn, "write")
-            if failure is None:
-                raise
-            raise failure from exc
+            _execute(conn, "COMMIT", doing="write")
+        except DatabaseError as exc:
+            if exc.code == "connection_lost":  # the server may have committed, or not
+                lost = exc.message.split(" (", 1)[0]
+                raise DatabaseError(
+                    f"{lost} while committing: the write may or may not have been saved; "
+                    "look (`pai-deps list`, `show`) before running the command again",
+                    code="connection_lost",
+                ) from exc
+            raise
         WRITES.committed += 1
     finally:
         WRITES.open -= 1
@@ -120,11 +125,6 @@ def _execute(conn: Connection, statement: str, doing: str = "use") -> None:
         if failure is None:
             raise
         raise failure from exc
-
-
-def in_transaction(conn: Connection) -> bool:
-    """Whether a transaction is open on `conn` (either backend)."""
-    return _in_transaction(conn)
 
 
 @contextlib.contextmanager
