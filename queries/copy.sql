@@ -29,15 +29,17 @@ VALUES (:id, :consumer_id, :provider_id, :type, :version_constraint, :optional, 
 -- name: copy_contracts()
 -- returns: ContractRow
 SELECT id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status,
-       schema_snapshot, status_reason
+       schema_snapshot, status_reason, probe, help
 FROM contracts
 ORDER BY id;
 
--- name: paste_contract(id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status, schema_snapshot, status_reason)!
+-- name: paste_contract(id, tool_id, contract_type, name, schema_path, schema_hash, last_verified, status, schema_snapshot, status_reason, probe, help)!
+-- param probe: list[str] | None as json
+-- param help: list[str] | bool | None as json
 INSERT INTO contracts (id, tool_id, contract_type, name, schema_path, schema_hash, last_verified,
-                       status, schema_snapshot, status_reason)
+                       status, schema_snapshot, status_reason, probe, help)
 VALUES (:id, :tool_id, :contract_type, :name, :schema_path, :schema_hash, :last_verified,
-        :status, :schema_snapshot, :status_reason);
+        :status, :schema_snapshot, :status_reason, :probe, :help);
 
 -- name: copy_verifications()
 -- returns: VerificationRow
@@ -86,9 +88,20 @@ ORDER BY id;
 INSERT INTO circular_deps (id, cycle, detected_at, resolved)
 VALUES (:id, :cycle, :detected_at, :resolved);
 
+-- name: copy_snapshots()
+-- returns: SnapshotRow
+SELECT tool_id, taken_at, server_name, server_version, protocol, tools
+FROM mcp_snapshots
+ORDER BY tool_id;
+
+-- name: paste_snapshot(tool_id, taken_at, server_name, server_version, protocol, tools)!
+-- param tools: list[dict[str, Any]] as json
+INSERT INTO mcp_snapshots (tool_id, taken_at, server_name, server_version, protocol, tools)
+VALUES (:tool_id, :taken_at, :server_name, :server_version, :protocol, :tools);
+
 -- name: clear_tools()!
 -- `--replace`: every tool goes, and with it (ON DELETE CASCADE) every edge, contract,
--- verification, resource and run.
+-- verification, resource, run and MCP snapshot.
 DELETE FROM tools;
 
 -- name: clear_cycles()!

@@ -44,6 +44,7 @@ def _everything(target: str) -> list[Any]:
             copy.copy_verifications,
             copy.copy_resources,
             copy.copy_runs,
+            copy.copy_snapshots,
             copy.copy_cycles,
         )
         return [row for read in reads for row in read(conn)]

@@ -14,7 +14,7 @@ import pytest
 
 from pai_deps import db
 from pai_deps.repo import meta, tools
-from pai_deps.sqlfiles import known_migrations
+from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import Cli, CliResult, run_pai_deps
 from tests.helpers import dep, write_tool
 from tests.pg_server import PASSWORD, PgServer
@@ -151,9 +151,10 @@ def test_another_applications_schema_is_not_touched(on: Run, pg_server: PgServer
 def _unapply_last_migration(pg_server: PgServer, schema: str) -> str:
     """Make the registry one migration behind, as if created by an older pai-deps."""
     last = known_migrations("postgresql")[-1]
+    rollback = (migrations_dir("postgresql") / f"{last}.rollback.sql").read_text()
     with pg_server.admin() as conn:
         conn.execute(f'SET search_path TO "{schema}"')
-        conn.execute("ALTER TABLE contracts DROP COLUMN status_reason")
+        conn.execute(rollback)
         conn.execute("DELETE FROM _yoyo_migration WHERE migration_id = %s", (last,))
     return last
 

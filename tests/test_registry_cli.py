@@ -33,7 +33,7 @@ def _snapshot(target: str | Path) -> list[object]:
             row
             for read in (copy.copy_tools, copy.copy_dependencies, copy.copy_contracts,
                          copy.copy_verifications, copy.copy_resources, copy.copy_runs,
-                         copy.copy_cycles)
+                         copy.copy_snapshots, copy.copy_cycles)
             for row in read(conn)
         ]  # fmt: skip
     finally:

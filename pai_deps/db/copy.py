@@ -54,6 +54,7 @@ def _copy(
         checks = copy.copy_verifications(src)
         resources = copy.copy_resources(src)
         runs = copy.copy_runs(src)
+        snapshots = copy.copy_snapshots(src)
         cycles = copy.copy_cycles(src)
     with transaction(dst):
         before = meta.table_row_counts(dst).model_dump(by_alias=False)
@@ -79,6 +80,8 @@ def _copy(
             copy.paste_resource(dst, **resource.model_dump(by_alias=False))
         for run in runs:
             copy.paste_run(dst, **run.model_dump(by_alias=False))
+        for snapshot in snapshots:
+            copy.paste_snapshot(dst, **snapshot.model_dump(by_alias=False))
         for cycle in cycles:
             copy.paste_cycle(dst, **cycle.model_dump(by_alias=False))
         copy.restart_ids(dst)
@@ -86,6 +89,11 @@ def _copy(
     return CopyResult(
         source=source.shown,
         destination=destination.shown,
-        rows={**after, "resources": len(resources), "verification_runs": len(runs)},
+        rows={
+            **after,
+            "resources": len(resources),
+            "verification_runs": len(runs),
+            "mcp_snapshots": len(snapshots),
+        },
         replaced=before if any(before.values()) else None,
     )

@@ -17,6 +17,7 @@ from pai_deps.models import (
     CycleRow,
     DependencyRow,
     ResourceRow,
+    SnapshotRow,
     ToolRow,
     VerificationRow,
     VerificationRunRow,
@@ -121,6 +122,8 @@ def paste_contract(
     status: str,
     schema_snapshot: str | None,
     status_reason: str | None,
+    probe: list[str] | None,
+    help: list[str] | bool | None,
 ) -> int:
     return rowcount(
         run(
@@ -137,6 +140,8 @@ def paste_contract(
             status=status,
             schema_snapshot=schema_snapshot,
             status_reason=status_reason,
+            probe=json_text(probe),
+            help=json_text(help),
         ),
     )
 
@@ -251,9 +256,38 @@ def paste_cycle(
     )
 
 
+def copy_snapshots(conn: Connection) -> list[SnapshotRow]:
+    return many(SnapshotRow, run(conn, _FILE, "copy_snapshots"))
+
+
+def paste_snapshot(
+    conn: Connection,
+    *,
+    tool_id: str,
+    taken_at: str,
+    server_name: str | None,
+    server_version: str | None,
+    protocol: str | None,
+    tools: list[dict[str, Any]],
+) -> int:
+    return rowcount(
+        run(
+            conn,
+            _FILE,
+            "paste_snapshot",
+            tool_id=tool_id,
+            taken_at=taken_at,
+            server_name=server_name,
+            server_version=server_version,
+            protocol=protocol,
+            tools=json_text(tools),
+        ),
+    )
+
+
 def clear_tools(conn: Connection) -> int:
     """`--replace`: every tool goes, and with it (ON DELETE CASCADE) every edge, contract,
-    verification, resource and run.
+    verification, resource, run and MCP snapshot.
     """
     return rowcount(run(conn, _FILE, "clear_tools"))
 

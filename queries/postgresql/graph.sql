@@ -3,8 +3,9 @@
 -- holds the ids first reached at this depth and `vias` the neighbour each came through
 -- (the smallest id when several tie); `seen` every id reached before. A node therefore
 -- appears once, at its minimum depth, and the walk ends when a level adds nothing,
--- cycles included. "Not seen before" is a hashed anti-join against `seen`, so the cost
--- follows the size of the answer.
+-- cycles included. "Not seen before" is one hashed anti-join against `seen` and the
+-- frontier (a `<> ALL (array)` filter would compare every candidate with every frontier
+-- node), so the cost follows the size of the answer.
 
 -- name: transitive_dependencies(tool_id, max_depth)
 -- returns: ReachRow
@@ -21,8 +22,8 @@ WITH RECURSIVE walk (depth, frontier, vias, seen) AS (
         FROM (SELECT d.provider_id AS id, min(d.consumer_id) AS via
               FROM dependencies AS d
               WHERE d.consumer_id = ANY (w.frontier)
-                AND d.provider_id <> ALL (w.frontier)
-                AND NOT EXISTS (SELECT 1 FROM unnest(w.seen) AS s (id) WHERE s.id = d.provider_id)
+                AND NOT EXISTS (SELECT 1 FROM unnest(w.seen || w.frontier) AS s (id)
+                                WHERE s.id = d.provider_id)
               GROUP BY d.provider_id) AS n
     ) AS step
     WHERE step.ids IS NOT NULL
@@ -51,8 +52,8 @@ WITH RECURSIVE walk (depth, frontier, vias, seen) AS (
         FROM (SELECT d.consumer_id AS id, min(d.provider_id) AS via
               FROM dependencies AS d
               WHERE d.provider_id = ANY (w.frontier)
-                AND d.consumer_id <> ALL (w.frontier)
-                AND NOT EXISTS (SELECT 1 FROM unnest(w.seen) AS s (id) WHERE s.id = d.consumer_id)
+                AND NOT EXISTS (SELECT 1 FROM unnest(w.seen || w.frontier) AS s (id)
+                                WHERE s.id = d.consumer_id)
               GROUP BY d.consumer_id) AS n
     ) AS step
     WHERE step.ids IS NOT NULL

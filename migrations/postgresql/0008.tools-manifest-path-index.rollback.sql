@@ -1,0 +1,1 @@
+DROP INDEX idx_tools_manifest_path;
