@@ -82,10 +82,14 @@ def test_the_config_file_can_name_the_registry(
     listed = run_pai_deps("--json", "list").json()
     assert [t["id"] for t in listed["tools"]] == ["solo"]
     assert run_pai_deps("--json", "db", "path").json()["backend"] == "postgresql"
-    # --db still beats the config file, and a path still means SQLite
+    # --db and PAI_DEPS_DB still beat the config file, and a path still means SQLite
     file_db = tmp_path / "mine.db"
     assert run_pai_deps("--db", str(file_db), "--json", "list").json()["tools"] == []
     assert file_db.exists()
+    env_db = run_pai_deps("--json", "db", "path", env={"PAI_DEPS_DB": str(tmp_path / "e.db")})
+    assert env_db.json()["backend"] == "sqlite"
+    env_pg = run_pai_deps("--json", "list", env={"PAI_DEPS_DB": pg_url})
+    assert [t["id"] for t in env_pg.json()["tools"]] == ["solo"]
 
 
 def test_a_server_that_is_not_running_is_one_line(on: Run, pg_server: PgServer) -> None:
