@@ -125,3 +125,30 @@ def test_both_schemas_have_the_same_columns_types_and_flags(pg_conn: Any, tmp_pa
         lite_sql = next(r["table_sql"] for r in sqlite_rows if r["table_name"] == table)
         pg_sql = next(r["table_sql"] for r in pg_rows if r["table_name"] == table)
         assert lite_sql.count("CHECK") == pg_sql.count("CHECK"), table
+
+
+@pytest.mark.parametrize(
+    ("replacement", "complaint"),
+    [
+        ("-- name: get_tool(id, extra)^\n-- returns: ToolRow | None\nSELECT 1;\n", "must declare"),
+        ("-- name: get_tool(id)^\n-- returns: ToolRow\nSELECT 1;\n", "must declare"),
+        ("-- name: get_tool(id)\n-- returns: ToolRow\nSELECT 1;\n", "must declare"),
+        ("-- name: no_such_query(id)$\n-- returns: int\nSELECT 1;\n", "is not a query of"),
+    ],
+)
+def test_a_dialect_file_must_declare_what_the_portable_file_declares(
+    tmp_path: Any, replacement: str, complaint: str
+) -> None:
+    import shutil
+
+    from pai_deps.codegen import SpecError, generate
+
+    queries = tmp_path / "queries"
+    shutil.copytree(queries_dir(), queries)
+    (queries / "postgresql" / "tools.sql").write_text(replacement)
+    with pytest.raises(SpecError, match=complaint):
+        generate(queries)
+    (queries / "postgresql" / "orphan.sql").write_text("")
+    (queries / "postgresql" / "tools.sql").unlink()
+    with pytest.raises(SpecError, match=r"no queries/orphan\.sql"):
+        generate(queries)
