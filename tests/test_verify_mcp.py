@@ -200,6 +200,21 @@ def test_a_server_that_closes_its_stdin_is_reported_as_such(box: Toolbox) -> Non
     assert server["error"] == "MCP server closed its stdin during start-up: not listening"
 
 
+def test_a_server_that_closes_its_stdin_after_our_request_arrived_is_reported_as_such(
+    box: Toolbox,
+) -> None:
+    # The request is already in the pipe when the server closes it: no write fails, the
+    # server just never answers. Silence from a live server that closed stdin says so.
+    box.script(
+        "late-deaf-server", "sleep 0.5\nexec 0<&-\necho 'not listening' >&2\nexec sleep 30\n"
+    )
+    box.tool("srv", type="mcp", provides=mcp("tool_01"), mcp_start="late-deaf-server")
+    result = box.verify("srv", "--timeout", "2")
+    assert result.exit_code == 1
+    (server,) = result.json()["mcp"]["results"]
+    assert server["error"] == "MCP server closed its stdin during start-up: not listening"
+
+
 def test_a_helper_that_left_the_servers_session_is_stopped(box: Toolbox) -> None:
     from tests.test_runner import assert_process_gone
 

@@ -226,6 +226,11 @@ class _Conversation:
                         if listing is None:
                             if self.exit_status is None and self.process is not None:
                                 self.exit_status = self.process.returncode
+                            process = self.process
+                            if self.failure is None and self.exit_status is None and process:
+                                # Our request may have reached the pipe before the
+                                # server closed it: no error, just silence.
+                                self.closed_streams = _closed_standard_streams(process.pid)
                             # Abandoning the server: kill it now rather than after the
                             # SDK's polite close (2 s for stdin EOF, 2 s after SIGTERM).
                             await self._kill()
@@ -409,6 +414,10 @@ class _Conversation:
 
         if self.exit_status is not None:
             message = f"MCP server {_describe_exit(self.exit_status)} {during}"
+            if stderr_tail:
+                message += f": {stderr_tail}"
+        elif failure is None and "stdin" in self.closed_streams:
+            message = f"MCP server closed its stdin {during}"
             if stderr_tail:
                 message += f": {stderr_tail}"
         elif failure is None:
