@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pai_deps.graph import (
     Graph,
     WeakestPath,
-    _tarjan,
+    closure_masks,
     compound_reliability,
     cycle_edges,
     reachable,
@@ -115,41 +115,6 @@ def via_paths(start: str, rows: Sequence[ReachRow]) -> dict[str, list[str]]:
     for row in rows:
         walks[row.id] = [*walks[row.via], row.id]
     return walks
-
-
-def closure_masks(graph: Graph, *, reverse: bool = False) -> list[int]:
-    """Per node (in `graph.nodes` order) the set of nodes it reaches, as a bitmask; itself
-    excluded even on a cycle.
-
-    One pass over the condensation: Tarjan numbers components so that every edge goes to
-    an equal or smaller number, so a component's closure is the union of the closures of
-    the components it points to. Python ints make the unions cheap: 5,000 tools cost a
-    few milliseconds, where a walk per tool would cost O(V x (V + E)).
-    """
-    adjacency = graph._pred if reverse else graph._succ  # same package: shared internals
-    comp = _tarjan(adjacency)
-    count = max(comp, default=-1) + 1
-    members = [0] * count
-    size = [0] * count
-    by_comp: list[list[int]] = [[] for _ in range(count)]
-    for node, c in enumerate(comp):
-        members[c] |= 1 << node
-        size[c] += 1
-        by_comp[c].append(node)
-    below = [0] * count
-    for c in range(count):  # successors' components have smaller numbers: already done
-        union = 0
-        for u in by_comp[c]:
-            for v in adjacency[u]:
-                cv = comp[v]
-                if cv != c:
-                    union |= members[cv] | below[cv]
-        below[c] = union
-    masks: list[int] = []
-    for node, c in enumerate(comp):
-        mask = below[c] | members[c] if size[c] > 1 else below[c]
-        masks.append(mask & ~(1 << node))
-    return masks
 
 
 # --------------------------------------------------------------------------- chain reliability
