@@ -16,7 +16,6 @@ the output quietly; the command still exits with its own code.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -25,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pai_deps.jsontext import BEYOND_C0 as _BEYOND_C0
+from pai_deps.jsontext import dump_json
 from pai_deps.progress import Progress
 
 if TYPE_CHECKING:
@@ -32,15 +33,10 @@ if TYPE_CHECKING:
 
     from pai_deps.results.base import CamelModel
 
-# DEL, the C1 controls, and the characters that reorder or break lines on display;
-# JSON escapes the C0 controls (below 0x20) by itself. Lone surrogates (a schema's
-# property name may hold one) cannot be written as UTF-8 at all: shown as \uXXXX too.
-_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _DISPLAY_CONTROLS = "\x00-\x08\x0b-\x1f" + _BEYOND_C0  # every control but tab and newline
 _UNSAFE_IN_DOCUMENT = re.compile(f"[{_DISPLAY_CONTROLS}]")
 _UNSAFE_IN_LINE = re.compile(f"[\n{_DISPLAY_CONTROLS}]")
 _UNSAFE_IN_CELL = re.compile(f"[\t\n{_DISPLAY_CONTROLS}]")
-_UNSAFE_IN_JSON = re.compile(f"[{_BEYOND_C0}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -59,11 +55,6 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 def visible_cell(text: str) -> str:
     """A table cell: one line, no tabs to break the alignment."""
     return _UNSAFE_IN_CELL.sub(_shown, text)
-
-
-def dump_json(document: Any) -> str:
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write(stream: TextIO, text: str) -> None:

@@ -84,7 +84,7 @@ class Context:
     upstream: list[ReachRow]
     downstream: list[ReachRow]
     compound_reliability: float
-    blast: Any  # pai_deps.analysis.BlastRadius
+    blast: Any  # pai_deps.analysis.blast.BlastFigures
     cycles: list[list[str]]
     warnings: list[str]
 
@@ -120,7 +120,8 @@ class Context:
 
 def context(conn: Connection, tool_id: str) -> Context:
     """Everything a plan for `tool_id` should take into account, from the registry."""
-    from pai_deps.analysis import AT_RISK_THRESHOLD, HIGH_DEBT, blast_radius
+    from pai_deps.analysis.blast import blast_radius
+    from pai_deps.analysis.rules import AT_RISK_THRESHOLD, HIGH_DEBT
     from pai_deps.graph import Graph, compound_reliability
 
     tool = require_tool(conn, tool_id)

@@ -9,18 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pai_deps.analysis import (
-    EXACT_PRODUCT_MAX,
-    assess_health,
-    blast_radius,
-    closure_masks,
-    compound_all,
-    js_round,
-    risk_level,
-    via_paths,
-)
-from pai_deps.graph import Graph, compound_reliability, reachable
+from pai_deps.analysis import via_paths
+from pai_deps.analysis.blast import blast_radius, risk_level
+from pai_deps.analysis.chains import EXACT_PRODUCT_MAX, compound_all
+from pai_deps.analysis.health import assess_health, health_document
+from pai_deps.analysis.rules import js_round
+from pai_deps.graph import Graph, closure_masks, compound_reliability, reachable
 from pai_deps.models import HealthCountsRow, ReachRow
+from pai_deps.render.report import compact
 
 
 def reach(id: str, depth: int, via: str, *, r: float = 0.95, debt: int = 0, type: str = "cli"):
@@ -84,7 +80,7 @@ def test_blast_radius_worked_example_hub() -> None:
     result = blast_radius("hub", 0.95, [reach(f"d{i:02d}", 1, "hub") for i in range(25)])
     assert result.chain_reliability == 0.902
     assert (result.score, result.level) == (27.7, "MEDIUM")
-    assert [s.to_json() for s in result.rollback] == [
+    assert [s.document() for s in result.rollback] == [
         {
             "step": 1,
             "action": "verify_direct",
@@ -226,4 +222,4 @@ def test_health_compact_line() -> None:
     result = assess_health(
         counts(tools=34, verified=30, dependencies=29, total_debt=5, avg_reliability=0.948), []
     )
-    assert result.compact() == "OK tools:34 deps:29 debt:5 rel:94.8% issues:0"
+    assert compact(health_document(result)) == "OK tools:34 deps:29 debt:5 rel:94.8% issues:0"

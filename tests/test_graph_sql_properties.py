@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pai_deps import db
-from pai_deps.analysis import select_view
+from pai_deps.analysis.picture import select_view
 from pai_deps.cli import app
 from pai_deps.repo import dependencies, reports, tools
 from pai_deps.repo import graph as graph_queries

@@ -23,7 +23,28 @@ ROOT = Path(__file__).resolve().parent.parent
 INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "error": (["show", "no-such-tool"], 1),
     "list": (["list"], 0),
+    "deps": (["deps", "daily-briefing", "-t"], 0),
+    "rdeps": (["rdeps", "email"], 0),
+    "affected": (["affected", "pii"], 0),
+    "path": (["path", "kai-launcher", "pii"], 0),
+    "allpaths": (["allpaths", "kai-launcher", "pii"], 0),
+    "chain-reliability": (["chain-reliability", "--all"], 1),
+    "blast-radius": (["blast-radius", "email"], 0),
+    "debt": (["debt", "--min", "0"], 0),
+    "health": (["health"], 1),
+    "report": (["report"], 0),
+    "graph": (["graph", "--format", "json"], 0),
 }
+
+# Other shapes of the same documents: (command, arguments after `--json`, exit code).
+MORE_INVOCATIONS: list[tuple[str, list[str], int]] = [
+    ("deps", ["deps", "email"], 0),
+    ("path", ["path", "pii", "email"], 1),
+    ("allpaths", ["allpaths", "pii", "email"], 1),
+    ("chain-reliability", ["chain-reliability", "email"], 0),
+    ("graph", ["graph", "--format", "mermaid", "--focus", "email"], 0),
+    ("graph", ["graph"], 0),
+]
 
 
 def test_every_command_in_the_catalog_is_exercised_here() -> None:
@@ -43,10 +64,14 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("command", sorted(INVOCATIONS))
-def test_real_output_validates_against_its_schema(cli: Cli, examples: Path, command: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "args", "expected_exit"),
+    [(command, *INVOCATIONS[command]) for command in sorted(INVOCATIONS)] + MORE_INVOCATIONS,
+)
+def test_real_output_validates_against_its_schema(
+    cli: Cli, examples: Path, command: str, args: list[str], expected_exit: int
+) -> None:
     assert cli("-q", "sync", str(examples)).exit_code == 0
-    args, expected_exit = INVOCATIONS[command]
     result = cli("--json", *args)
     assert result.exit_code == expected_exit, result.output
     jsonschema.Draft202012Validator(output_schema(command)).validate(result.json())

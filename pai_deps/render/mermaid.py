@@ -7,7 +7,7 @@ reinterpret a quoted label written as Mermaid entity codes.
 
 from __future__ import annotations
 
-from pai_deps.analysis import GraphView
+from pai_deps.analysis.picture import GraphView
 from pai_deps.render.dot import CYCLE_COLOUR, FILL, FOCUS_COLOUR, STUB_FILL
 
 # '#' first: the other replacements introduce '#'.

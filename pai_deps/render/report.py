@@ -1,201 +1,107 @@
-"""The Markdown health report (the reference spec's `report`, f-019), GitHub-flavoured.
-
-Pure formatting: every figure arrives computed (`ReportData`); the dependency diagram is
-the same `GraphView` the `graph` command draws, as a Mermaid block.
-"""
+"""How the report commands' documents look to a person (`debt`, `health`, `report`,
+`graph`). The Markdown report itself is `render.markdown`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from pai_deps.analysis import (
-    AT_RISK_THRESHOLD,
-    HIGH_DEBT,
-    ChainReliability,
-    DebtReport,
-    GraphView,
-    Health,
-)
-from pai_deps.models import CycleRow, GraphNodeRow, RecentVerificationRow, TypeSummaryRow
-from pai_deps.render.mermaid import render_mermaid
+from pai_deps.analysis.rules import HIGH_DEBT
+from pai_deps.output import Printer, Styled
+from pai_deps.render.tables import percent, table
+from pai_deps.results.report import Debt, Health, Picture, Report
 from pai_deps.words import plural
 
-# GitHub refuses to render Mermaid diagrams beyond about 500 edges; far below that a
-# picture stops being readable anyway.
-DIAGRAM_MAX_NODES = 60
-DIAGRAM_MAX_EDGES = 150
-TOP_DEBT = 10
-
-_MARKDOWN_SPECIAL = "\\`*_{}[]<>|#"
+_STATUS_COLOUR = {"OK": "32", "WARNING": "33", "CRITICAL": "31"}
 
 
-def md(text: str) -> str:
-    """Text that Markdown (tables included) shows literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
-
-@dataclass(frozen=True)
-class ReportData:
-    generated_at: str
-    health: Health
-    stubs: int
-    types: list[TypeSummaryRow]
-    debt: DebtReport
-    at_risk: list[ChainReliability]
-    cycles: list[CycleRow]
-    recent: list[RecentVerificationRow]
-    never_verified: list[GraphNodeRow]
-    view: GraphView
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    return out
-
-
-def render_report(data: ReportData) -> str:
-    h = data.health
-    c = h.counts
-    lines = [
-        "# pai-deps report",
-        "",
-        f"Generated {data.generated_at} · status **{h.status}**",
-        "",
-        "## System overview",
-        "",
-        *_table(
-            ["Metric", "Value"],
-            [
-                [
-                    "Tools",
-                    f"{c.tools}" + (f" (+{plural(data.stubs, 'stub')})" if data.stubs else ""),
-                ],
-                ["Dependencies", str(c.dependencies)],
-                ["Total debt", str(c.total_debt)],
-                ["Average reliability", f"{h.avg_reliability * 100:.1f}%"],
-                ["Verified", f"{c.verified} of {c.tools}"],
-                ["Open cycles", str(c.cycles)],
-                [f"Chains below {AT_RISK_THRESHOLD:.0%}", str(len(h.at_risk))],
-            ],
-        ),
-        "",
-    ]
-    if h.issues:
-        lines += ["Issues:", ""]
-        lines += [f"- **{i.severity}**: {md(i.message)}" for i in h.issues]
-        lines.append("")
-    lines += ["## Dependency graph", ""]
-    view = data.view
-    if not view.nodes:
-        lines += ["No tools registered.", ""]
-    elif len(view.nodes) <= DIAGRAM_MAX_NODES and len(view.edges) <= DIAGRAM_MAX_EDGES:
-        lines += ["```mermaid", render_mermaid(view).rstrip("\n"), "```", ""]
-        lines += [
-            "Thick edges lie on a cycle, dotted edges are optional, dashed boxes are stubs.",
-            "",
-        ]
-    else:
-        lines += [
-            f"The graph ({len(view.nodes)} tools, {len(view.edges)} edges) is too large for "
-            "one diagram; draw part of it with `pai-deps graph --focus <tool> --format mermaid`.",
-            "",
-        ]
-    lines += ["## Tools by type", ""]
-    if data.types:
-        lines += _table(
-            ["Type", "Tools", "Debt", "Avg reliability"],
-            [
-                [
-                    md(t.type),
-                    str(t.tools),
-                    str(t.total_debt),
-                    f"{t.average_reliability * 100:.1f}%",
-                ]
-                for t in data.types
-            ],
+def debt(printer: Printer, doc: Debt) -> None:
+    p = printer
+    minimum = doc.filters.min
+    p.answer(f"Total Debt Score: {doc.total_debt}")
+    if not doc.by_type:
+        type_ = doc.filters.type
+        p.info("No registered tools" + (f" of type {type_}." if type_ else "."))
+        return
+    p.answer()
+    p.render(
+        table(
+            ["Type", "Tools", "Total Debt", "Avg Debt"],
+            [[t.type, t.tools, t.total_debt, f"{t.mean_debt:.1f}"] for t in doc.by_type],
+            right=("Tools", "Total Debt", "Avg Debt"),
+            title="By Type:",
         )
-    else:
-        lines.append("No registered tools.")
-    lines += ["", "## Debt analysis", "", f"Total debt score: **{data.debt.total}**", ""]
-    ranked = [e for e in data.debt.by_weight if e.debt > 0][:TOP_DEBT]
-    if ranked:
-        lines += [
-            "Debt weighted by fan-in (debt x (1 + transitive dependents)): debt on a hub "
-            "outranks debt on a leaf.",
-            "",
-            *_table(
-                ["Tool", "Type", "Debt", "Dependents", "Weighted"],
+    )
+    p.answer()
+    if doc.tools:
+        p.render(
+            table(
+                ["ID", "Type", "Debt", "All Dependents", "Weighted"],
                 [
-                    [md(e.id), md(e.type), str(e.debt), str(e.dependents), str(e.weighted)]
-                    for e in ranked
+                    [e.id, e.type, e.debt_score, e.transitive_dependents, e.weighted_debt]
+                    for e in doc.tools
                 ],
-            ),
-            "",
-            "Recommendations:",
-            "",
-        ]
-        top = ranked[0]
-        lines.append(
-            f"- Pay down `{md(top.id)}` first: its debt of {top.debt} is carried by "
-            f"{top.dependents} dependent tool(s)."
-        )
-        high = data.debt.high_debt
-        if high:
-            lines.append(
-                f"- {len(high)} tool(s) above {HIGH_DEBT} debt: "
-                + ", ".join(md(e.id) for e in high)
-                + "."
+                right=("Debt", "All Dependents", "Weighted"),
+                title=f"Tools with debt >= {minimum} "
+                "(weighted = debt x (1 + all dependents, direct and indirect)):",
             )
-    else:
-        lines.append("No tool carries debt.")
-    lines += ["", "## Reliability analysis", ""]
-    if data.at_risk:
-        lines += [
-            f"Chains below {AT_RISK_THRESHOLD:.0%} compound reliability:",
-            "",
-            *_table(
-                ["Tool", "Own", "Compound", "Chain length", "Weakest path", "Weakest tool"],
-                [
-                    [
-                        md(r.id),
-                        f"{r.reliability * 100:.1f}%",
-                        f"{r.compound * 100:.1f}%",
-                        str(r.chain_length),
-                        md(" → ".join(r.weakest.path)) + f" ({r.weakest.product * 100:.1f}%)",
-                        md(r.weakest.weakest_tool),
-                    ]
-                    for r in data.at_risk
-                ],
-            ),
-        ]
-    else:
-        lines.append(f"Every chain is at or above {AT_RISK_THRESHOLD:.0%}.")
-    lines += ["", "### Circular dependencies", ""]
-    if data.cycles:
-        lines += [f"- {md(' → '.join([*cy.cycle, cy.cycle[0]]))}" for cy in data.cycles]
-    else:
-        lines.append("None.")
-    lines += ["", "## Recent verifications", ""]
-    if data.recent:
-        lines += _table(
-            ["Tool", "Type", "Verified", "Result"],
-            [
-                [
-                    md(r.id),
-                    md(r.type),
-                    r.last_verified,
-                    md(r.status or "-") + (f" ({md(r.level)})" if r.level else ""),
-                ]
-                for r in data.recent
-            ],
         )
     else:
-        lines.append("No tool has been verified yet.")
-    lines += ["", "## Never verified", ""]
-    if data.never_verified:
-        lines += [f"- {md(n.id)} ({md(n.type)})" for n in data.never_verified]
+        p.answer(f"No tools with debt >= {minimum}.")
+    p.answer()
+    high = [e.id for e in doc.tools if e.high_debt]
+    if high:
+        p.answer(f"High Debt Tools (debt > {HIGH_DEBT}): {', '.join(high)}")
     else:
-        lines.append("Every registered tool has been verified.")
-    return "\n".join(lines) + "\n"
+        p.info(f"No high-debt tools (debt > {HIGH_DEBT}).")
+    weighted = {e.id: e.weighted_debt for e in doc.tools}
+    top = [tool for tool in doc.by_weighted_debt if weighted[tool] > 0][:5]
+    if top:
+        p.info("Highest weighted: " + ", ".join(f"{tool} ({weighted[tool]})" for tool in top))
+
+
+def compact(doc: Health) -> str:
+    """One line for prompts and hooks: `OK tools:34 deps:29 debt:5 rel:94.8% issues:0`."""
+    h = doc.health
+    return (
+        f"{doc.status} tools:{h.tools} deps:{h.dependencies} debt:{h.total_debt} "
+        f"rel:{h.avg_reliability * 100:.1f}% issues:{len(h.issues)}"
+    )
+
+
+def health(printer: Printer, doc: Health, *, compact_line: bool) -> None:
+    p = printer
+    if compact_line:
+        p.answer(compact(doc))
+        return
+    h = doc.health
+    p.answer("Registry health: ", Styled(doc.status, _STATUS_COLOUR[doc.status]))
+    p.answer()
+    p.answer(f"  Tools:            {h.tools}")
+    p.answer(f"  Dependencies:     {h.dependencies}")
+    p.answer(f"  Total debt:       {h.total_debt}")
+    p.answer(f"  Avg reliability:  {percent(h.avg_reliability)}")
+    p.answer(f"  Verified:         {h.verified} of {h.tools}")
+    p.answer(f"  Open cycles:      {h.cycles}")
+    p.answer(f"  At-risk chains:   {len(h.at_risk)}")
+    p.answer()
+    if h.issues:
+        p.answer("Issues:")
+        for issue in h.issues:
+            p.answer(f"  [{issue.severity}] {issue.message}")
+    else:
+        p.answer("No issues.")
+
+
+def report(printer: Printer, doc: Report) -> None:
+    if doc.output_file is not None:
+        printer.info(f"Generated: {doc.output_file}")
+    else:
+        printer.document(doc.report)
+
+
+def picture(printer: Printer, doc: Picture) -> None:
+    if doc.output_file is not None:
+        printer.info(
+            f"Graph written to: {doc.output_file} ({plural(doc.nodes, 'tool')}, "
+            f"{plural(doc.edges, 'edge')})"
+        )
+    else:
+        printer.document(doc.text)

@@ -18,6 +18,19 @@ from pai_deps.results.base import CamelModel
 OUTPUTS: dict[str, str] = {
     "error": "pai_deps.results.base:ErrorDocument",
     "list": "pai_deps.results.registry:ToolList",
+    # query commands
+    "deps": "pai_deps.results.neighbours:Dependencies",
+    "rdeps": "pai_deps.results.neighbours:Dependents",
+    "affected": "pai_deps.results.neighbours:Affected",
+    "path": "pai_deps.results.routes:Route",
+    "allpaths": "pai_deps.results.routes:Routes",
+    "chain-reliability": "pai_deps.results.chains:ChainReliability",
+    "blast-radius": "pai_deps.results.blast:BlastRadius",
+    # report commands
+    "debt": "pai_deps.results.report:Debt",
+    "health": "pai_deps.results.report:Health",
+    "report": "pai_deps.results.report:Report",
+    "graph": "pai_deps.results.report:Picture",
 }
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -1,0 +1,154 @@
+"""`chain-reliability`: the compound reliability of a tool's chain and its weakest path.
+
+The chain is the tool and everything it reaches, each once (the reference's compound);
+the weakest single path names the tool that costs the most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from pai_deps.graph import (
+    Graph,
+    closure_masks,
+    compound_reliability,
+    reachable,
+    weakest_paths,
+)
+from pai_deps.models import GraphNodeRow
+from pai_deps.results.chains import Chain, ChainReliability, WeakestPathPart
+
+if TYPE_CHECKING:
+    from pai_deps.db import Connection
+
+# A compound over at most this many tools is multiplied one by one in breadth-first order,
+# exactly as the reference does; bigger ones use grouped powers (see `compound_all`).
+EXACT_PRODUCT_MAX = 64
+# Past this many distinct reliability values grouping stops paying; multiply one by one.
+MAX_RELIABILITY_GROUPS = 256
+
+
+def _grouped_product(first: float, counts: Mapping[float, int]) -> float:
+    """first x the product of v ** k over (value, count) pairs, in ascending value order."""
+    product = first
+    for value in sorted(counts):
+        product *= value ** counts[value]
+    return product
+
+
+def compound_all(
+    graph: Graph, rel: Mapping[str, float], starts: Iterable[str]
+) -> dict[str, tuple[float, int]]:
+    """(compound, chain length) for many tools at once.
+
+    A chain of at most `EXACT_PRODUCT_MAX` reached tools is multiplied one by one in
+    `compound_reliability`'s order, so the reference's worked values come out bit for
+    bit. A longer one is the product over its distinct reliability values v of
+    v ** (how many members have v): for many starts the counts are popcounts of the
+    closure bitmasks (no walk per tool), for a few starts they come from one walk each;
+    both give the same float, equal to the one-by-one product within rounding.
+    """
+    starts = list(starts)
+    result: dict[str, tuple[float, int]] = {}
+    grouped = len(set(rel.values())) <= MAX_RELIABILITY_GROUPS
+    if len(starts) <= 4:
+        for tool in starts:
+            reached = reachable(graph, tool)
+            if len(reached) <= EXACT_PRODUCT_MAX or not grouped:
+                product = compound_reliability(graph, tool, rel)
+            else:
+                counts: dict[float, int] = {}
+                for other in reached:
+                    counts[rel[other]] = counts.get(rel[other], 0) + 1
+                product = _grouped_product(rel[tool], counts)
+            result[tool] = (product, len(reached) + 1)
+        return result
+    masks = closure_masks(graph)
+    index = {tool: i for i, tool in enumerate(graph.nodes)}
+    groups: dict[float, int] = {}
+    for i, tool in enumerate(graph.nodes):
+        groups[rel[tool]] = groups.get(rel[tool], 0) | (1 << i)
+    for tool in starts:
+        mask = masks[index[tool]]
+        size = mask.bit_count()
+        if size <= EXACT_PRODUCT_MAX or not grouped:
+            product = compound_reliability(graph, tool, rel)
+        else:
+            tally = {value: (mask & members).bit_count() for value, members in groups.items()}
+            product = _grouped_product(rel[tool], {v: k for v, k in tally.items() if k})
+        result[tool] = (product, size + 1)
+    return result
+
+
+def chain_reliability(
+    graph: Graph,
+    nodes: Mapping[str, GraphNodeRow],
+    starts: Sequence[str],
+    *,
+    threshold: float,
+    with_chain: bool,
+) -> list[Chain]:
+    """Chain figures for `starts`, weakest compound first (ties by id).
+
+    `with_chain` adds the reference's `chain` (the tool, then everything it reaches in
+    breadth-first order: a set, not a path); `--all` leaves it out because over a whole
+    registry it is quadratic in size.
+    """
+    rel = {tool: nodes[tool].reliability for tool in graph.nodes}
+    compounds = compound_all(graph, rel, starts)
+    weakest = weakest_paths(graph, rel, starts)
+    results = []
+    for tool in starts:
+        compound, length = compounds[tool]
+        path = weakest[tool]
+        results.append(
+            Chain(
+                id=tool,
+                name=nodes[tool].name,
+                reliability=nodes[tool].reliability,
+                compound=compound,
+                chain_length=length,
+                chain=[tool, *reachable(graph, tool)] if with_chain else None,
+                weakest_path=WeakestPathPart(
+                    path=path.path,
+                    product=path.product,
+                    weakest_tool=path.weakest_tool,
+                    exact=path.exact,
+                ),
+                below=compound < threshold,
+            )
+        )
+    results.sort(key=lambda r: (r.compound, r.id))
+    return results
+
+
+def chain_reliability_of(
+    conn: Connection,
+    tool: str | None,
+    *,
+    threshold: float,
+    skip_optional: bool,
+    with_chain: bool,
+) -> ChainReliability:
+    """One tool's chain, or (`tool` None) every registered tool's; `success` is false when
+    a compound is below `threshold`. `with_chain` lists each chain's members (always for
+    one tool; quadratic over a whole registry, so only when they are printed)."""
+    from pai_deps.analysis.registry_graph import load_graph
+
+    if tool is not None:
+        from pai_deps.registry import require_tool
+
+        require_tool(conn, tool)
+    graph, nodes = load_graph(conn, skip_optional=skip_optional)
+    starts = [tool] if tool is not None else [t for t in graph.nodes if not nodes[t].stub]
+    results = chain_reliability(
+        graph, nodes, starts, threshold=threshold, with_chain=with_chain or tool is not None
+    )
+    below = [r for r in results if r.below]
+    return ChainReliability(
+        success=not below,
+        results=results,
+        threshold=threshold,
+        below_threshold=below or None,
+    )

@@ -1,0 +1,129 @@
+"""The registry as a graph: rows into a `Graph`, and the transitive walks the query
+commands share (the SQL walk when it can answer, the in-memory one when it cannot)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from pai_deps.models import EdgeRow, GraphNodeRow, ReachRow
+
+if TYPE_CHECKING:  # the graph package loads only when a graph is built
+    from pai_deps.db import Connection
+    from pai_deps.graph import Graph
+
+# (consumer, provider, edge type, optional): an `EdgeListRow` entry.
+Edge = tuple[str, str, str, bool]
+
+
+def as_edge(edge: EdgeRow | Edge) -> Edge:
+    if isinstance(edge, tuple):
+        return edge
+    return (edge.consumer_id, edge.provider_id, edge.type, edge.optional)
+
+
+def build_graph(
+    nodes: Iterable[str | GraphNodeRow],
+    edges: Iterable[EdgeRow | Edge],
+    *,
+    skip_optional: bool = False,
+) -> Graph:
+    """The registry as a `Graph` (nodes as ids or rows, edges as rows or `Edge` tuples);
+    `skip_optional` leaves out edges declared optional."""
+    from pai_deps.graph import Graph
+
+    pairs = (as_edge(e) for e in edges)
+    return Graph(
+        (n if isinstance(n, str) else n.id for n in nodes),
+        ((c, p) for c, p, _, optional in pairs if not (skip_optional and optional)),
+    )
+
+
+def reach_rows(
+    graph: Graph,
+    nodes: Mapping[str, GraphNodeRow],
+    start: str,
+    *,
+    reverse: bool = False,
+    max_depth: int | None = None,
+) -> list[ReachRow]:
+    """What the `transitive_*` SQL walks return, computed over an in-memory graph.
+
+    Used when the graph itself is filtered (`--skip-optional`), which the SQL walks do not
+    know about; same order (depth, id), same `via` rule.
+    """
+    from pai_deps.graph import reachable
+
+    rows: list[ReachRow] = []
+    for tool, reach in reachable(graph, start, reverse=reverse, max_depth=max_depth).items():
+        node = nodes[tool]
+        rows.append(
+            ReachRow(
+                id=node.id,
+                name=node.name,
+                type=node.type,
+                version=node.version,
+                reliability=node.reliability,
+                debt_score=node.debt_score,
+                stub=node.stub,
+                depth=reach.depth,
+                via=reach.via,
+            )
+        )
+    return rows
+
+
+def via_paths(start: str, rows: Sequence[ReachRow]) -> dict[str, list[str]]:
+    """For each reached tool, the walk from `start` to it following `via` pointers.
+
+    Rows come in depth order, so every `via` already has its walk when it is needed.
+    """
+    walks: dict[str, list[str]] = {start: [start]}
+    for row in rows:
+        walks[row.id] = [*walks[row.via], row.id]
+    return walks
+
+
+def load_graph(conn: Connection, *, skip_optional: bool) -> tuple[Graph, dict[str, GraphNodeRow]]:
+    """The whole registry in memory (two queries), for what SQL expresses badly."""
+    from pai_deps.repo import graph as graph_queries
+    from pai_deps.repo import reports
+
+    nodes = reports.list_graph_nodes(conn)
+    edges = graph_queries.edge_list(conn).edges
+    graph = build_graph(nodes, edges, skip_optional=skip_optional)
+    return graph, {n.id: n for n in nodes}
+
+
+def walk(
+    conn: Connection,
+    tool: str,
+    *,
+    reverse: bool,
+    max_depth: int | None,
+    skip_optional: bool,
+) -> list[ReachRow]:
+    """The transitive walk: the SQL CTE (cost follows the answer), unless optional edges
+    are skipped, which the CTE does not filter; then the same walk over the graph."""
+    from pai_deps.registry import require_tool
+
+    require_tool(conn, tool)
+    if skip_optional:
+        graph, nodes = load_graph(conn, skip_optional=True)
+        return reach_rows(graph, nodes, tool, reverse=reverse, max_depth=max_depth)
+    from pai_deps.repo import graph as graph_queries
+
+    if reverse:
+        return graph_queries.transitive_dependents(conn, tool_id=tool, max_depth=max_depth)
+    return graph_queries.transitive_dependencies(conn, tool_id=tool, max_depth=max_depth)
+
+
+def endpoints_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
+    """All edges plus both endpoints (validated first, in order) even when isolated."""
+    from pai_deps.registry import require_tool
+    from pai_deps.repo import graph as graph_queries
+
+    require_tool(conn, source)
+    require_tool(conn, target)
+    edges = graph_queries.edge_list(conn).edges
+    return build_graph((source, target), edges, skip_optional=skip_optional)

@@ -1,0 +1,249 @@
+"""How the query commands' documents look to a person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pai_deps.output import Printer
+from pai_deps.render.tables import arrow_path, percent, table
+from pai_deps.words import plural
+
+if TYPE_CHECKING:  # each command loads only its own document's module
+    from pai_deps.results.blast import BlastRadius
+    from pai_deps.results.chains import ChainReliability
+    from pai_deps.results.neighbours import Affected, Dependencies, Dependents
+    from pai_deps.results.routes import Route, Routes
+
+
+def type_label(kind: str, stub: bool) -> str:
+    return f"{kind} (stub)" if stub else kind
+
+
+def neighbours(printer: Printer, doc: Dependencies | Dependents) -> None:
+    """`deps` / `rdeps`: a table of the tools reached, with their depth or their edge."""
+    from pai_deps.results.neighbours import Dependents, DirectNeighbour
+
+    reverse = isinstance(doc, Dependents)
+    rows = doc.dependents if isinstance(doc, Dependents) else doc.dependencies
+    key, noun = ("dependents", "dependent") if reverse else ("dependencies", "dependency")
+    tool, type_ = doc.tool, doc.filters.type
+    if not rows:
+        if type_ is not None:
+            printer.answer(f"No {key} of '{tool}' are of type {type_}.")
+        elif reverse:
+            printer.answer(f"No tools depend on '{tool}'.")
+        else:
+            printer.answer(f"Tool '{tool}' has no dependencies.")
+        return
+    title = "Reverse dependencies for" if reverse else "Dependencies for"
+    printer.info(f"{title}: {tool}{' (transitive)' if doc.transitive else ''}")
+    printer.info()
+    headers = ["ID", "Type", "Reliability"]
+    headers += ["Depth", "Via"] if doc.transitive else ["Edge", "Optional"]
+    printer.render(
+        table(
+            headers,
+            [
+                [
+                    r.id,
+                    type_label(r.type, r.stub),
+                    f"{r.reliability:.2f}",
+                    *(
+                        [r.edge_type, "yes" if r.optional else ""]
+                        if isinstance(r, DirectNeighbour) and not doc.transitive
+                        else [r.depth, r.via]
+                    ),
+                ]
+                for r in rows
+            ],
+            right=("Reliability", "Depth"),
+        )
+    )
+    printer.info()
+    depth_note = f" (max depth: {doc.reached_depth})" if doc.transitive else ""
+    printer.info(f"Total: {plural(len(rows), noun)}{depth_note}")
+
+
+def affected(printer: Printer, doc: Affected) -> None:
+    if not doc.affected:
+        printer.answer(f"No tools are affected by changes to '{doc.tool}'.")
+        return
+    printer.info(f"Tools {'directly ' if doc.direct else ''}affected by changes to: {doc.tool}")
+    printer.info()
+    printer.render(
+        table(
+            ["ID", "Type", "Reliability", "Depth", "Why (depends on)"],
+            [
+                [
+                    r.id,
+                    type_label(r.type, r.stub),
+                    f"{r.reliability:.2f}",
+                    r.depth,
+                    arrow_path(r.path),
+                ]
+                for r in doc.affected
+            ],
+            right=("Reliability", "Depth"),
+        )
+    )
+    printer.info()
+    max_found = max(r.depth for r in doc.affected)
+    depth_note = "" if doc.direct else f" (max depth: {max_found})"
+    printer.info(f"Total: {plural(len(doc.affected), 'affected tool')}{depth_note}")
+
+
+def route(printer: Printer, doc: Route) -> None:
+    if doc.path is None:
+        printer.answer(f"{doc.error}.")
+        return
+    hops = len(doc.path) - 1
+    if hops == 0:
+        printer.answer(f"Source and target are the same tool: {doc.from_}")
+        return
+    printer.info(f"Path from {doc.from_} to {doc.to}:")
+    printer.info()
+    printer.answer(f"  {arrow_path(doc.path)}")
+    printer.info()
+    printer.info(f"Length: {plural(hops, 'hop')}")
+
+
+def routes(printer: Printer, doc: Routes) -> None:
+    if not doc.paths:
+        printer.answer(f"{doc.error}.")
+        return
+    paths = doc.paths
+    lengths = [len(path) - 1 for path in paths]
+    if doc.truncated:
+        found = f"{len(paths)}+ found, showing the {len(paths)} shortest"
+    else:
+        found = f"{len(paths)} found"
+    printer.info(f"Paths from {doc.from_} to {doc.to} ({found}):")
+    printer.info()
+    width = len(str(len(paths)))
+    for number, path in enumerate(paths, 1):
+        printer.answer(f"  {number:>{width}}. {arrow_path(path)}")
+    printer.info()
+    if min(lengths) == max(lengths):
+        printer.info(f"All paths: {plural(lengths[0], 'hop')}")
+    else:
+        printer.info(
+            f"Shortest: {plural(min(lengths), 'hop')} | Longest: {plural(max(lengths), 'hop')}"
+        )
+    if doc.stopped_early:
+        printer.warn(
+            f"the search stopped early ({doc.reason}): these are the shortest paths found; "
+            "more may exist"
+        )
+
+
+def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
+    """`chain-reliability`: one row per chain; for `single`, what it reaches and its
+    weakest path; then the chains below the threshold."""
+    results, minimum = doc.results, doc.threshold
+    if not results:
+        printer.info("No tools found.")
+        return
+    if single:
+        printer.info(f"Chain reliability for: {results[0].id}")
+    else:
+        printer.info(f"Chain reliability analysis (threshold: {percent(minimum)})")
+    printer.info()
+    printer.render(
+        table(
+            ["ID", "Own", "Compound", "Chain Length", "Weakest Path", "Weakest Tool"],
+            [
+                [
+                    r.id,
+                    percent(r.reliability),
+                    percent(r.compound),
+                    r.chain_length,
+                    percent(r.weakest_path.product),
+                    r.weakest_path.weakest_tool,
+                ]
+                for r in results
+            ],
+            right=("Own", "Compound", "Chain Length", "Weakest Path"),
+        )
+    )
+    if single:
+        r = results[0]
+        weakest = r.weakest_path
+        printer.info()
+        reached = (r.chain or [])[1:]
+        printer.info(f"Reaches ({len(reached)}): {', '.join(reached) if reached else 'nothing'}")
+        exact = "" if weakest.exact else " (best found; the search was bounded)"
+        printer.info(
+            f"Weakest path: {arrow_path(weakest.path)} = {percent(weakest.product)}{exact}"
+        )
+    printer.info()
+    below = doc.below_threshold or []
+    if below:  # the heading and its lines are one answer, on one stream
+        printer.answer(f"{plural(len(below), 'tool')} below {percent(minimum)} threshold:")
+        for r in below:
+            printer.answer(f"  {r.id}: {percent(r.compound)}")
+    else:
+        printer.info(f"All tools at or above {percent(minimum)} threshold.")
+
+
+_LEVEL_MARKS = {"LOW": "", "MEDIUM": " ⚠", "HIGH": " ⚠⚠", "CRITICAL": " 🔴"}
+
+
+def blast_radius(printer: Printer, doc: BlastRadius) -> None:
+    b = doc.analysis
+    p = printer
+    p.info(f"Blast Radius Analysis: {b.tool}")
+    p.info("═" * 60)
+    p.info()
+    p.answer("Impact Summary:")
+    p.answer(f"  Directly affected:     {plural(b.impact.direct_count, 'tool')}")
+    p.answer(f"  Transitively affected: {plural(b.impact.transitive_count, 'tool')}")
+    p.answer(f"  Total blast radius:    {plural(b.impact.total_count, 'tool')}")
+    p.answer(f"  Max depth:             {plural(b.impact.max_depth, 'hop')}")
+    p.answer()
+    risk = b.risk
+    p.answer("Risk Assessment:")
+    p.answer(f"  Risk Score:        {risk.score:g} ({risk.level}{_LEVEL_MARKS[risk.level]})")
+    p.answer(f"  Chain Reliability: {percent(risk.chain_reliability)}")
+    p.answer(f"  Avg Debt Score:    {risk.avg_debt_score:g}")
+    if risk.critical_count:
+        p.answer(f"  Critical Tools:    {risk.critical_count} (MCP)")
+    if b.by_type:
+        p.answer()
+        p.answer("Impact by Type:")
+        p.render(
+            table(
+                ["Type", "Count", "Critical"],
+                [[t.type, t.count, "⚠ Yes" if t.critical else ""] for t in b.by_type],
+                right=("Count",),
+            )
+        )
+    if b.by_depth:
+        p.answer()
+        p.answer("Impact by Depth:")
+        for d in b.by_depth:
+            direct = " (direct)" if d.depth == 1 else ""
+            p.answer(f"  Depth {d.depth}:  {plural(d.count, 'tool')}{direct}")
+    p.answer()
+    p.answer("Rollback Strategy:")
+    for step in b.rollback_steps:
+        p.answer(f"  {step.step}. {step.message}")
+    if b.affected_tools:
+        p.answer()
+        p.answer("Affected Tools:")
+        p.render(
+            table(
+                ["ID", "Type", "Reliability", "Debt", "Depth", "Via"],
+                [
+                    [
+                        r.id,
+                        type_label(r.type, r.stub),
+                        f"{r.reliability:.2f}",
+                        r.debt_score,
+                        r.depth,
+                        r.via,
+                    ]
+                    for r in b.affected_tools
+                ],
+                right=("Reliability", "Debt", "Depth"),
+            )
+        )
