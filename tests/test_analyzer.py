@@ -8,14 +8,14 @@ from textwrap import dedent
 
 import pytest
 
-from pai_deps.analyzer import (
+from pai_deps.errors import UsageError
+from pai_deps.scan import (
     Analysis,
     DetectedDependency,
     analyze_project,
     build_manifest,
     js_tokens,
 )
-from pai_deps.errors import UsageError
 
 KNOWN = ["email", "resona", "supertag", "playwright-mcp", "kai-launcher", "gutenberg_tana"]
 

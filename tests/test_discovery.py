@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pai_deps.discovery import BUILTIN_EXCLUDES, MANIFEST_FILENAME, default_roots, discover
 from pai_deps.errors import PaiDepsError
+from pai_deps.registry.discovery import BUILTIN_EXCLUDES, MANIFEST_FILENAME, default_roots, discover
 
 
 def manifest(directory: Path, body: str | None = None) -> Path:

@@ -19,10 +19,21 @@ from tests.conftest import Cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# command -> (arguments after `--json`, the exit code it answers with)
+# command -> (arguments after `--json`, the exit code it answers with); `{examples}` is the
+# copy of the example ecosystem, already synced.
 INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "error": (["show", "no-such-tool"], 1),
     "list": (["list"], 0),
+    "show": (["show", "email"], 0),
+    "register": (["register", "{examples}/email"], 0),
+    "unregister": (["unregister", "briefing-hook"], 0),
+    "stubs prune": (["stubs", "prune"], 0),
+    "cycles": (["cycles"], 0),
+    "cycles resolve": (["cycles", "resolve", "1"], 0),
+    "schema": (["schema"], 0),
+    "init": (["init", "{examples}/ical", "--dry-run", "--analyze"], 0),
+    "discover": (["discover", "{examples}"], 0),
+    "sync": (["sync", "{examples}"], 0),
     "deps": (["deps", "daily-briefing", "-t"], 0),
     "rdeps": (["rdeps", "email"], 0),
     "affected": (["affected", "pii"], 0),
@@ -44,6 +55,11 @@ MORE_INVOCATIONS: list[tuple[str, list[str], int]] = [
     ("chain-reliability", ["chain-reliability", "email"], 0),
     ("graph", ["graph", "--format", "mermaid", "--focus", "email"], 0),
     ("graph", ["graph"], 0),
+    ("show", ["show", "tana-api"], 0),
+    ("unregister", ["unregister", "pii", "--force"], 0),
+    ("schema", ["schema", "--output", "list"], 0),
+    ("init", ["init", "{examples}/ical", "--dry-run"], 0),
+    ("sync", ["sync", "{examples}", "--dry-run", "--prune"], 0),
 ]
 
 
@@ -72,7 +88,7 @@ def test_real_output_validates_against_its_schema(
     cli: Cli, examples: Path, command: str, args: list[str], expected_exit: int
 ) -> None:
     assert cli("-q", "sync", str(examples)).exit_code == 0
-    result = cli("--json", *args)
+    result = cli("--json", *(arg.replace("{examples}", str(examples)) for arg in args))
     assert result.exit_code == expected_exit, result.output
     jsonschema.Draft202012Validator(output_schema(command)).validate(result.json())
 

@@ -180,7 +180,7 @@ def blast_radius_of(
 ) -> BlastRadius:
     """The analysis for `tool`; `success` is false when its level is at least `fail_on`."""
     from pai_deps.analysis.registry_graph import walk
-    from pai_deps.registry import require_tool
+    from pai_deps.registry.read import require_tool
 
     row = require_tool(conn, tool)
     rows = walk(conn, tool, reverse=True, max_depth=None, skip_optional=skip_optional)

@@ -137,7 +137,7 @@ def chain_reliability_of(
     from pai_deps.analysis.registry_graph import load_graph
 
     if tool is not None:
-        from pai_deps.registry import require_tool
+        from pai_deps.registry.read import require_tool
 
         require_tool(conn, tool)
     graph, nodes = load_graph(conn, skip_optional=skip_optional)

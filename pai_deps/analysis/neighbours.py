@@ -77,7 +77,7 @@ def _direct(
     conn: Connection, tool: str, *, reverse: bool, skip_optional: bool
 ) -> list[DirectNeighbour]:
     """Direct neighbours with the edge that links them (one indexed query)."""
-    from pai_deps.registry import require_tool
+    from pai_deps.registry.read import require_tool
     from pai_deps.repo import dependencies
 
     require_tool(conn, tool)

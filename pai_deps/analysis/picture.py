@@ -127,7 +127,7 @@ def draw(
     from pai_deps.repo import reports
 
     if focus is not None:
-        from pai_deps.registry import require_tool
+        from pai_deps.registry.read import require_tool
 
         require_tool(conn, focus)
     view = select_view(

@@ -105,7 +105,7 @@ def walk(
 ) -> list[ReachRow]:
     """The transitive walk: the SQL CTE (cost follows the answer), unless optional edges
     are skipped, which the CTE does not filter; then the same walk over the graph."""
-    from pai_deps.registry import require_tool
+    from pai_deps.registry.read import require_tool
 
     require_tool(conn, tool)
     if skip_optional:
@@ -120,7 +120,7 @@ def walk(
 
 def endpoints_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
     """All edges plus both endpoints (validated first, in order) even when isolated."""
-    from pai_deps.registry import require_tool
+    from pai_deps.registry.read import require_tool
     from pai_deps.repo import graph as graph_queries
 
     require_tool(conn, source)

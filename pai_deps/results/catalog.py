@@ -18,6 +18,17 @@ from pai_deps.results.base import CamelModel
 OUTPUTS: dict[str, str] = {
     "error": "pai_deps.results.base:ErrorDocument",
     "list": "pai_deps.results.registry:ToolList",
+    "show": "pai_deps.results.registry:ToolDetails",
+    "register": "pai_deps.results.registration:Registration",
+    "unregister": "pai_deps.results.registration:Unregistered",
+    "stubs prune": "pai_deps.results.registration:PrunedStubs",
+    "cycles": "pai_deps.results.cycles:CycleList",
+    "cycles resolve": "pai_deps.results.cycles:CycleResolved",
+    "schema": "pai_deps.results.schema:SchemaDocument",
+    # setup commands
+    "init": "pai_deps.results.setup:InitResult",
+    "discover": "pai_deps.results.setup:Discovered",
+    "sync": "pai_deps.results.setup:Synced",
     # query commands
     "deps": "pai_deps.results.neighbours:Dependencies",
     "rdeps": "pai_deps.results.neighbours:Dependents",

@@ -1,9 +1,19 @@
-"""Documents of the registry commands (`list`, ...)."""
+"""Documents of the registry's reading commands: `list` and `show`."""
 
 from __future__ import annotations
 
-from pai_deps.models import ToolSummaryRow, ToolType
-from pai_deps.results.base import CamelModel, Envelope
+from typing import Literal
+
+from pydantic import Field
+
+from pai_deps.models import (
+    ContractStatus,
+    ContractType,
+    DependencyType,
+    ToolSummaryRow,
+    ToolType,
+)
+from pai_deps.results.base import CamelModel, Envelope, OmitNone
 
 # What the predecessor printed as a stub's path; `show` and `list` keep it.
 STUB_PATH = "unknown"
@@ -47,3 +57,74 @@ class ToolList(Envelope):
     tools: list[ToolSummary]
     total: int
     stubs: int
+
+
+class ShownTool(CamelModel):
+    id: str
+    name: str
+    version: str | None
+    type: ToolType
+    description: str | None
+    path: str
+    manifest_path: str | None
+    reliability: float
+    debt_score: int
+    stub: bool
+    mcp_start: str | None
+    last_verified: str | None
+    created_at: str
+    updated_at: str
+
+
+class ShownDependency(CamelModel):
+    name: str
+    type: DependencyType  # the edge's
+    version: str | None  # the constraint
+    optional: bool
+    provider_type: ToolType
+    stub: bool
+
+
+class Provided(CamelModel):
+    """One `provides` entry rebuilt from the registry, keyed as in the manifest (so in
+    snake_case): one of command, tool, resource, export or path, then its schemas."""
+
+    command: OmitNone[str] = None
+    tool: OmitNone[str] = None
+    resource: OmitNone[str] = None
+    export: OmitNone[str] = None
+    path: OmitNone[str] = None
+    schema_: OmitNone[str] = Field(default=None, serialization_alias="schema")
+    output_schema: OmitNone[str] = Field(default=None, serialization_alias="output_schema")
+    probe: OmitNone[list[str]] = None
+    help: OmitNone[list[str] | Literal[False]] = None
+
+
+class ProvidedSections(CamelModel):
+    """The manifest's `provides`, only the sections that have entries."""
+
+    cli: OmitNone[list[Provided]] = None
+    database: OmitNone[list[Provided]] = None
+    library: OmitNone[list[Provided]] = None
+    mcp: OmitNone[list[Provided]] = None
+
+
+class ShownContract(CamelModel):
+    id: int
+    type: ContractType
+    name: str
+    schema_path: str | None
+    status: ContractStatus
+    status_reason: str | None
+    last_verified: str | None
+
+
+class ToolDetails(Envelope):
+    """`pai-deps --json show TOOL`: everything the registry knows about one tool."""
+
+    tool: ShownTool
+    dependencies: list[ShownDependency]
+    dependents: list[str]
+    provides: ProvidedSections
+    contracts: list[ShownContract]
+    cycles: list[list[str]]

@@ -35,11 +35,14 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pathspec import GitIgnoreSpec
 
 from pai_deps.errors import PaiDepsError
+
+if TYPE_CHECKING:
+    from pai_deps.results.setup import Discovered
 
 MANIFEST_FILENAME = "pai-manifest.yaml"
 
@@ -188,74 +191,167 @@ def discover(
         elif root not in seen_roots:
             seen_roots.add(root)
             result.roots.append(root)
+    walker = _Walker(
+        result,
+        excludes=excludes,
+        max_depth=max_depth,
+        use_gitignore=use_gitignore,
+        follow_external_links=follow_external_links,
+    )
+    reader = _NameReader() if read_names else None
+    for directory in walker.walk():
+        dir_path = Path(directory)
+        manifest_path = dir_path / MANIFEST_FILENAME
+        tool_name = reader.read(manifest_path) if reader is not None else None
+        result.manifests.append(FoundManifest(path=manifest_path, dir=dir_path, name=tool_name))
+    # Path order compares components, so a directory sorts before its subdirectories.
+    result.manifests.sort(key=lambda m: m.dir)
+    return result
 
-    exclude_spec: Any = GitIgnoreSpec.from_lines(list(excludes)) if excludes else None
-    root_texts = [str(root) for root in result.roots]
 
-    def leads_out(entry: os.DirEntry[str]) -> bool:
+def discovered(
+    roots: Sequence[Path],
+    *,
+    excludes: Sequence[str] = (),
+    max_depth: int | None = 10,
+    use_gitignore: bool = True,
+    follow_external_links: bool = False,
+) -> Discovered:
+    """`discover`: the manifests below `roots`, with their names; no usable root at all is
+    an error (`no_roots`)."""
+    from pai_deps.results.setup import Discovered, FoundManifestEntry
+
+    result = discover(
+        roots,
+        excludes=excludes,
+        max_depth=max_depth,
+        use_gitignore=use_gitignore,
+        follow_external_links=follow_external_links,
+    )
+    if not result.roots:
+        raise PaiDepsError(
+            "No valid root directories: " + ", ".join(str(r) for r in result.missing_roots),
+            code="no_roots",
+            details={"missingRoots": [str(r) for r in result.missing_roots]},
+        )
+    return Discovered(
+        manifests=[
+            FoundManifestEntry(path=str(m.path), dir=str(m.dir), name=m.name)
+            for m in result.manifests
+        ],
+        roots=[str(r) for r in result.roots],
+        missing_roots=[str(r) for r in result.missing_roots],
+        warnings=result.warnings,
+        count=len(result.manifests),
+    )
+
+
+# A directory still to visit: path, root-relative path, depth, ignore layers, (dev, inode).
+_Pending = tuple[str, str, int, tuple[_Layer, ...], tuple[int, int]]
+
+
+class _Walker:
+    """One walk over the roots of `result`, which collects its warnings."""
+
+    def __init__(
+        self,
+        result: DiscoveryResult,
+        *,
+        excludes: Sequence[str],
+        max_depth: int | None,
+        use_gitignore: bool,
+        follow_external_links: bool,
+    ) -> None:
+        self.result = result
+        self.max_depth = max_depth
+        self.use_gitignore = use_gitignore
+        self.follow_external_links = follow_external_links
+        self.exclude_spec: Any = GitIgnoreSpec.from_lines(list(excludes)) if excludes else None
+        self.root_texts = [str(root) for root in result.roots]
+        self.specs = _SpecCache()
+        self.visited: set[tuple[int, int]] = set()
+
+    def walk(self) -> list[str]:
+        """The directories holding a manifest, in walk order.
+
+        An explicit stack (children pushed in reverse) gives the same pre-order as
+        recursion, without Python's recursion limit on deep trees. Paths stay strings
+        here: pathlib objects cost more than the walk itself.
+        """
+        stack: list[_Pending] = []
+        for root in reversed(self.result.roots):
+            st = root.stat()
+            stack.append((str(root), "", 0, (), (st.st_dev, st.st_ino)))
+        found: list[str] = []
+        while stack:
+            path, rel, depth, layers, key = stack.pop()
+            if key in self.visited:
+                continue
+            self.visited.add(key)
+            entries = self._scan(path)
+            if entries is None:
+                continue
+            names = {e.name: e for e in entries}
+            manifest = names.get(MANIFEST_FILENAME)
+            if manifest is not None and manifest.is_file() and not self._leads_out(manifest):
+                found.append(path)
+            if self.max_depth is not None and depth >= self.max_depth:
+                continue
+            if self.use_gitignore:
+                layers = self._layers(path, rel, names, layers)
+            stack.extend(reversed(self._children(entries, rel, depth, layers)))
+        return found
+
+    def _scan(self, path: str) -> list[os.DirEntry[str]] | None:
+        try:
+            with os.scandir(path) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.result.warnings.append(
+                f"Skipped unreadable directory {path}: {exc.strerror or exc}"
+            )
+            return None
+
+    def _leads_out(self, entry: os.DirEntry[str]) -> bool:
         """A symlink whose target is outside every root (warned about once, here)."""
-        if follow_external_links or not entry.is_symlink():
+        if self.follow_external_links or not entry.is_symlink():
             return False
         target = os.path.realpath(entry.path)
-        if any(target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in root_texts):
+        if any(
+            target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in self.root_texts
+        ):
             return False
-        result.warnings.append(
+        self.result.warnings.append(
             f"Skipped {entry.path}: a link to {target}, outside the searched roots "
             "(--follow-external-links follows it)"
         )
         return True
 
-    specs = _SpecCache()
-    visited: set[tuple[int, int]] = set()
-    found: list[str] = []
+    def _layers(
+        self, path: str, rel: str, names: dict[str, os.DirEntry[str]], layers: tuple[_Layer, ...]
+    ) -> tuple[_Layer, ...]:
+        """The ignore layers that apply below `path`."""
+        if ".git" in names:
+            # A repository boundary: git reads only this repository's ignore files.
+            layers = ()
+            exclude_file = _git_info_exclude(Path(path, ".git"))
+            info = self.specs.layer(exclude_file, rel) if exclude_file else None
+            if info is not None:
+                layers = (info,)
+        if ".gitignore" in names:
+            own = self.specs.layer(os.path.join(path, ".gitignore"), rel)
+            if own is not None:
+                layers = (*layers, own)
+        return layers
 
-    def scan(path: str) -> list[os.DirEntry[str]] | None:
-        try:
-            with os.scandir(path) as it:
-                return sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            result.warnings.append(f"Skipped unreadable directory {path}: {exc.strerror or exc}")
-            return None
-
-    # An explicit stack (children pushed in reverse) gives the same pre-order as
-    # recursion, without Python's recursion limit on deep trees. Paths stay strings
-    # here: pathlib objects cost more than the walk itself.
-    stack: list[tuple[str, str, int, tuple[_Layer, ...], tuple[int, int]]] = []
-    for root in reversed(result.roots):
-        st = root.stat()
-        stack.append((str(root), "", 0, (), (st.st_dev, st.st_ino)))
-
-    while stack:
-        path, rel, depth, layers, key = stack.pop()
-        if key in visited:
-            continue
-        visited.add(key)
-        entries = scan(path)
-        if entries is None:
-            continue
-
-        names = {e.name: e for e in entries}
-        manifest = names.get(MANIFEST_FILENAME)
-        if manifest is not None and manifest.is_file() and not leads_out(manifest):
-            found.append(path)
-
-        if max_depth is not None and depth >= max_depth:
-            continue
-
-        if use_gitignore:
-            if ".git" in names:
-                # A repository boundary: git reads only this repository's ignore files.
-                layers = ()
-                exclude_file = _git_info_exclude(Path(path, ".git"))
-                info = specs.layer(exclude_file, rel) if exclude_file else None
-                if info is not None:
-                    layers = (info,)
-            if ".gitignore" in names:
-                own = specs.layer(os.path.join(path, ".gitignore"), rel)
-                if own is not None:
-                    layers = (*layers, own)
-
-        children = []
+    def _children(
+        self,
+        entries: list[os.DirEntry[str]],
+        rel: str,
+        depth: int,
+        layers: tuple[_Layer, ...],
+    ) -> list[_Pending]:
+        children: list[_Pending] = []
         for entry in entries:
             name = entry.name
             if name.startswith(".") or name in BUILTIN_EXCLUDES:
@@ -267,25 +363,15 @@ def discover(
             except OSError:
                 continue
             child_key = (st.st_dev, st.st_ino)
-            if child_key in visited or leads_out(entry):
+            if child_key in self.visited or self._leads_out(entry):
                 continue
             child_rel = f"{rel}/{name}" if rel else name
-            if exclude_spec is not None and exclude_spec.match_file(child_rel + "/"):
+            if self.exclude_spec is not None and self.exclude_spec.match_file(child_rel + "/"):
                 continue
             if layers and _is_ignored(child_rel, layers):
                 continue
             children.append((entry.path, child_rel, depth + 1, layers, child_key))
-        stack.extend(reversed(children))
-
-    reader = _NameReader() if read_names else None
-    for directory in found:
-        dir_path = Path(directory)
-        manifest_path = dir_path / MANIFEST_FILENAME
-        tool_name = reader.read(manifest_path) if reader is not None else None
-        result.manifests.append(FoundManifest(path=manifest_path, dir=dir_path, name=tool_name))
-    # Path order compares components, so a directory sorts before its subdirectories.
-    result.manifests.sort(key=lambda m: m.dir)
-    return result
+        return children
 
 
 def config_path() -> Path:

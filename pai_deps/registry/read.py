@@ -1,0 +1,135 @@
+"""Reading the registry: one tool (`show`), all of them (`list`), and the one lookup
+every command makes first (`require_tool`, with suggestions for a mistyped id)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pai_deps.db import Connection
+from pai_deps.errors import ToolNotFoundError
+from pai_deps.models import ContractRow, ResourceRow, ToolRow
+from pai_deps.repo import tools
+
+if TYPE_CHECKING:
+    from pai_deps.results.registry import ProvidedSections, ToolDetails, ToolList
+
+
+def require_tool(conn: Connection, tool_id: str) -> ToolRow:
+    row = tools.get_tool(conn, id=tool_id)
+    if row is None:
+        from pai_deps.suggest import nearest
+
+        candidates = (row.id for row in tools.list_tool_ids(conn))
+        raise ToolNotFoundError(tool_id, nearest(tool_id, candidates))
+    return row
+
+
+def show(conn: Connection, tool_id: str) -> ToolDetails:
+    """`show`: the tool, its edges both ways, what it provides, its contracts and cycles."""
+    from pai_deps.repo import contracts, cycles, dependencies, resources
+    from pai_deps.results.registry import (
+        STUB_PATH,
+        ShownContract,
+        ShownDependency,
+        ShownTool,
+        ToolDetails,
+    )
+
+    tool = require_tool(conn, tool_id)
+    declared = contracts.list_contracts_of(conn, tool_id=tool_id)
+    return ToolDetails(
+        tool=ShownTool(
+            id=tool.id,
+            name=tool.name,
+            version=tool.version,
+            type=tool.type,
+            description=tool.description,
+            path=STUB_PATH if tool.stub else tool.path,
+            manifest_path=tool.manifest_path,
+            reliability=tool.reliability,
+            debt_score=tool.debt_score,
+            stub=tool.stub,
+            mcp_start=tool.mcp_start,
+            last_verified=tool.last_verified,
+            created_at=tool.created_at,
+            updated_at=tool.updated_at,
+        ),
+        dependencies=[
+            ShownDependency(
+                name=d.id,
+                type=d.edge_type,
+                version=d.version_constraint,
+                optional=d.optional,
+                provider_type=d.type,
+                stub=d.stub,
+            )
+            for d in dependencies.list_dependencies_of(conn, tool_id=tool_id)
+        ],
+        dependents=[d.id for d in dependencies.list_dependents_of(conn, tool_id=tool_id)],
+        provides=_provides(declared, resources.list_resources_of(conn, tool_id=tool_id)),
+        contracts=[
+            ShownContract(
+                id=c.id,
+                type=c.contract_type,
+                name=c.name,
+                schema_path=c.schema_path,
+                status=c.status,
+                status_reason=c.status_reason,
+                last_verified=c.last_verified,
+            )
+            for c in declared
+        ],
+        cycles=[c.cycle for c in cycles.list_cycles_with(conn, tool_id=tool_id)],
+    )
+
+
+# contract type -> (provides section, the key that names it)
+_SECTIONS = {
+    "cli_output": ("cli", "command"),
+    "mcp_tool": ("mcp", "tool"),
+    "library_export": ("library", "export"),
+    "db_schema": ("database", "path"),
+}
+
+
+def _provides(declared: list[ContractRow], found: list[ResourceRow]) -> ProvidedSections:
+    """The `provides` section rebuilt from the registry, in the manifest's shape."""
+    from pai_deps.results.registry import Provided, ProvidedSections
+
+    sections: dict[str, list[Provided]] = {}
+    outputs = {c.name: c.schema_path for c in declared if c.contract_type == "mcp_output"}
+    for contract in declared:
+        if contract.contract_type == "mcp_output":
+            continue  # shown on its tool, as in the manifest
+        section, name_key = _SECTIONS[contract.contract_type]
+        schema = contract.schema_path or None
+        item = Provided.model_validate(
+            {
+                name_key: contract.name,
+                # a CLI command's schema is its output's; library exports have none
+                "output_schema": schema if section == "cli" else None,
+                "schema_": schema if section in ("mcp", "database") else None,
+                "probe": contract.probe,
+                "help": contract.help,
+            }
+        )
+        if contract.contract_type == "mcp_tool" and outputs.get(contract.name):
+            item.output_schema = outputs[contract.name]
+        sections.setdefault(section, []).append(item)
+    for resource in found:
+        sections.setdefault("mcp", []).append(
+            Provided(resource=resource.uri, schema_=resource.schema_path or None)
+        )
+    return ProvidedSections.model_validate(sections)
+
+
+def list_tools(conn: Connection, *, type: str | None, stubs: bool | None) -> ToolList:
+    """`list`: registered tools (and stubs) with their fan-out and fan-in, in id order."""
+    from pai_deps.results.registry import ToolList, ToolSummary
+
+    rows = tools.list_tool_summaries(conn, type=type, stub=stubs)
+    return ToolList(
+        tools=[ToolSummary.from_row(r) for r in rows],
+        total=len(rows),
+        stubs=sum(1 for r in rows if r.stub),
+    )
