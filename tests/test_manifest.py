@@ -12,7 +12,6 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from pai_deps import manifest as manifest_module
 from pai_deps.errors import ManifestError
 from pai_deps.manifest import (
     MAX_MANIFEST_BYTES,
@@ -26,6 +25,7 @@ from pai_deps.manifest import (
     parse_manifest_text,
     resolve_manifest_path,
 )
+from pai_deps.manifest import yaml12 as manifest_module
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

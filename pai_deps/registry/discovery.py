@@ -161,7 +161,7 @@ class _NameReader:
     """Reads `name` through the manifest loader: the same size cap and YAML guards."""
 
     def __init__(self) -> None:
-        from pai_deps.manifest_lookup import read_manifest_name
+        from pai_deps.manifest.lookup import read_manifest_name
 
         self.read = read_manifest_name
 

@@ -187,7 +187,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
     files in its own folder (bundled into what is hashed and stored); a reference anywhere
     else is refused, and nothing is fetched.
     """
-    from pai_deps.manifest_lookup import key_line
+    from pai_deps.manifest.lookup import key_line
     from pai_deps.schemacompat import load_schema
     from pai_deps.schemas import normalise, schema_hash
 

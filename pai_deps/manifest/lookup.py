@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 from pai_deps.errors import ManifestError
-from pai_deps.manifest import _decode, _line_of, load_yaml_document, read_manifest_bytes
+from pai_deps.manifest.issues import line_of
+from pai_deps.manifest.load import decode, read_manifest_bytes
+from pai_deps.manifest.yaml12 import load_yaml_document
 
 __all__ = ["key_line", "read_manifest_name"]
 
@@ -28,7 +30,7 @@ def read_manifest_name(path: Path) -> str | None:
         # escapes ("\\x6eame") or in UTF-16/32 (NUL bytes). Saves parsing name-less files.
         if b"name" not in raw and b"\\" not in raw and b"\x00" not in raw:
             return None
-        _, decoded = _decode(_from_bom(raw), str(path))
+        _, decoded = decode(_from_bom(raw), str(path))
         _, data = load_yaml_document(decoded, str(path))
     except (ManifestError, RecursionError, MemoryError):
         return None
@@ -44,11 +46,11 @@ def key_line(manifest_path: Path, dotted: str) -> int | None:
     loc = tuple(name if name else int(number) for name, number in _PATH_PART.findall(dotted))
     try:
         raw = read_manifest_bytes(manifest_path)
-        _, decoded = _decode(raw, str(manifest_path))
+        _, decoded = decode(raw, str(manifest_path))
         node, _ = load_yaml_document(decoded, str(manifest_path))
     except (ManifestError, RecursionError, MemoryError):
         return None
-    return _line_of(node, loc)
+    return line_of(node, loc)
 
 
 def _from_bom(raw: bytes) -> bytes | str:
