@@ -1,5 +1,6 @@
 """Planning context for coding agents (SpecKit): what a tool stands on, what stands on it,
-and how each of its dependencies can fail, as Markdown to paste into a plan.
+and how each of its dependencies can fail (the Markdown to paste into a plan is
+`render.speckit`).
 
 An agent planning a change to a tool needs the registry's answer in one place, before it
 writes code: the chain it inherits (compound reliability), the tools it can break (blast
@@ -9,19 +10,24 @@ number of tools a dependency's failure reaches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
-from pai_deps.models import NeighbourRow, ReachRow, ToolRow
-from pai_deps.registry import require_tool
+from pai_deps.models import ReachRow
+from pai_deps.registry.read import require_tool
 from pai_deps.repo import cycles, dependencies
 from pai_deps.repo import graph as graph_queries
-from pai_deps.words import plural
+from pai_deps.results.speckit import (
+    ContextBlast,
+    FailureMode,
+    FailureModes,
+    PlanningContext,
+    ReachedTool,
+    Severity,
+)
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
 
-Severity = Literal["critical", "high", "medium", "low"]
 _SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 
 # (failure mode, how to detect it, how to recover) per dependency type; {name} is the
@@ -78,47 +84,18 @@ def _milder(severity: Severity) -> Severity:
 # --------------------------------------------------------------------------- context
 
 
-@dataclass(frozen=True)
-class Context:
-    tool: ToolRow
-    upstream: list[ReachRow]
-    downstream: list[ReachRow]
-    compound_reliability: float
-    blast: Any  # pai_deps.analysis.blast.BlastFigures
-    cycles: list[list[str]]
-    warnings: list[str]
-
-    def to_json(self) -> dict[str, Any]:
-        def entry(row: ReachRow) -> dict[str, Any]:
-            return {
-                "id": row.id,
-                "type": row.type,
-                "reliability": row.reliability,
-                "depth": row.depth,
-                "via": row.via,
-                "stub": row.stub,
-            }
-
-        return {
-            "tool": self.tool.id,
-            "type": self.tool.type,
-            "reliability": self.tool.reliability,
-            "upstream": [entry(r) for r in self.upstream],
-            "downstream": [entry(r) for r in self.downstream],
-            "compoundReliability": self.compound_reliability,
-            "blastRadius": {
-                "score": self.blast.score,
-                "level": self.blast.level,
-                "affected": len(self.blast.affected),
-                "direct": self.blast.direct_count,
-                "chainReliability": self.blast.chain_reliability,
-            },
-            "cycles": self.cycles,
-            "warnings": self.warnings,
-        }
+def _reached(row: ReachRow) -> ReachedTool:
+    return ReachedTool(
+        id=row.id,
+        type=row.type,
+        reliability=row.reliability,
+        depth=row.depth,
+        via=row.via,
+        stub=row.stub,
+    )
 
 
-def context(conn: Connection, tool_id: str) -> Context:
+def context(conn: Connection, tool_id: str) -> PlanningContext:
     """Everything a plan for `tool_id` should take into account, from the registry."""
     from pai_deps.analysis.blast import blast_radius
     from pai_deps.analysis.rules import AT_RISK_THRESHOLD, HIGH_DEBT
@@ -156,36 +133,30 @@ def context(conn: Connection, tool_id: str) -> Context:
         warnings.append(f"High technical debt: {tool.debt_score}")
     if not tool.stub and tool.last_verified is None:
         warnings.append(f"Contracts never verified: run `pai-deps verify {tool_id}`")
-    return Context(tool, upstream, downstream, compound, blast, found, warnings)
+    return PlanningContext(
+        tool=tool.id,
+        type=tool.type,
+        reliability=tool.reliability,
+        upstream=[_reached(r) for r in upstream],
+        downstream=[_reached(r) for r in downstream],
+        compound_reliability=compound,
+        blast_radius=ContextBlast(
+            score=blast.score,
+            level=blast.level,
+            affected=len(blast.affected),
+            direct=blast.direct_count,
+            chain_reliability=blast.chain_reliability,
+        ),
+        cycles=found,
+        warnings=warnings,
+        version=tool.version,
+    )
 
 
 # --------------------------------------------------------------------------- failures
 
 
-@dataclass(frozen=True)
-class FailureMode:
-    dependency: NeighbourRow
-    mode: str
-    detection: str
-    recovery: str
-    severity: Severity
-    affected_downstream: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "dependency": self.dependency.id,
-            "type": self.dependency.edge_type,
-            "optional": self.dependency.optional,
-            "stub": self.dependency.stub,
-            "mode": self.mode,
-            "detection": self.detection,
-            "recovery": self.recovery,
-            "severity": self.severity,
-            "affectedDownstream": self.affected_downstream,
-        }
-
-
-def failure_modes(conn: Connection, tool_id: str) -> tuple[ToolRow, list[FailureMode]]:
+def failure_modes(conn: Connection, tool_id: str) -> FailureModes:
     """One templated failure mode per direct dependency, most severe first.
 
     A dependency failure this tool does not handle spreads to everything downstream of it,
@@ -202,97 +173,18 @@ def failure_modes(conn: Connection, tool_id: str) -> tuple[ToolRow, list[Failure
         severity = severity_for(reached)
         if dep.optional:
             severity = _milder(severity)
-        modes.append(FailureMode(dep, mode, detection, recovery, severity, reached))
-    modes.sort(key=lambda m: (_SEVERITIES.index(m.severity), m.dependency.id))
-    return tool, modes
-
-
-# --------------------------------------------------------------------------- Markdown
-
-
-def _cell(value: object) -> str:
-    """A Markdown table cell: pipes escaped, never empty."""
-    text = str(value).replace("|", "\\|").replace("\n", " ")
-    return text or "-"
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
-    return lines
-
-
-def _reach_table(rows: list[ReachRow]) -> list[str]:
-    if not rows:
-        return ["_None._"]
-    return _table(
-        ["Tool", "Type", "Reliability", "Depth", "Via"],
-        [
-            [f"{r.id} (stub)" if r.stub else r.id, r.type, f"{r.reliability:.0%}", r.depth, r.via]
-            for r in rows
-        ],
-    )
-
-
-def context_markdown(ctx: Context) -> str:
-    tool = ctx.tool
-    blast = ctx.blast
-    version = f" · **Version:** {tool.version}" if tool.version else ""
-    lines = [
-        f"## Dependency context: {tool.id}",
-        "",
-        f"- **Type:** {tool.type}{version} · **Reliability:** {tool.reliability:.1%}",
-        f"- **Compound reliability:** {ctx.compound_reliability:.1%} "
-        f"({tool.id} and the {plural(len(ctx.upstream), 'tool')} it depends on)",
-        f"- **Blast radius:** {blast.score} ({blast.level}): "
-        f"{plural(len(ctx.downstream), 'tool')} depend on {tool.id}, "
-        f"{blast.direct_count} directly",
-        "",
-        f"### Upstream: what {tool.id} depends on",
-        "",
-        *_reach_table(ctx.upstream),
-        "",
-        f"### Downstream: what depends on {tool.id}",
-        "",
-        *_reach_table(ctx.downstream),
-        "",
-        "### Cycles",
-        "",
-        *([f"- {' -> '.join([*c, c[0]])}" for c in ctx.cycles] or ["_None._"]),
-        "",
-        "### Warnings",
-        "",
-        *([f"- {w}" for w in ctx.warnings] or ["_None._"]),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def failures_markdown(tool: ToolRow, modes: list[FailureMode]) -> str:
-    lines = [f"## Failure modes: {tool.id}", ""]
-    if not modes:
-        lines.append(f"_{tool.id} has no dependencies, so no dependency failure modes._")
-        return "\n".join(lines) + "\n"
-    lines.extend(
-        _table(
-            ["Dependency", "Type", "Failure mode", "Detection", "Recovery", "Severity", "Affects"],
-            [
-                [
-                    m.dependency.id + (" (optional)" if m.dependency.optional else ""),
-                    m.dependency.edge_type,
-                    m.mode,
-                    m.detection,
-                    m.recovery,
-                    m.severity,
-                    m.affected_downstream,
-                ]
-                for m in modes
-            ],
+        modes.append(
+            FailureMode(
+                dependency=dep.id,
+                type=dep.edge_type,
+                optional=dep.optional,
+                stub=dep.stub,
+                mode=mode,
+                detection=detection,
+                recovery=recovery,
+                severity=severity,
+                affected_downstream=reached,
+            )
         )
-    )
-    lines += [
-        "",
-        f"Severity: a failure {tool.id} does not handle reaches the "
-        f"{modes[0].affected_downstream} tools downstream of it (> 5 critical, 3-5 high, "
-        "1-2 medium, 0 low); one step milder for optional dependencies.",
-    ]
-    return "\n".join(lines) + "\n"
+    modes.sort(key=lambda m: (_SEVERITIES.index(m.severity), m.dependency))
+    return FailureModes(tool=tool.id, failure_modes=modes)

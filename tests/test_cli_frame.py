@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pai_deps import __version__
-from pai_deps.cli.globals import hoist
+from pai_deps.cli.global_options import hoist
 from tests.conftest import Cli, run_pai_deps
 from tests.helpers import dep, write_tool
 

@@ -45,6 +45,9 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "health": (["health"], 1),
     "report": (["report"], 0),
     "graph": (["graph", "--format", "json"], 0),
+    "speckit context": (["speckit", "context", "email"], 0),
+    "speckit failures": (["speckit", "failures", "meeting-intelligence"], 0),
+    "ping": (["ping"], 0),
 }
 
 # Other shapes of the same documents: (command, arguments after `--json`, exit code).

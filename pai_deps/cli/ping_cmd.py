@@ -15,6 +15,8 @@ def register(app: typer.Typer) -> None:
 def ping(ctx: typer.Context) -> None:
     printer = get_state(ctx).printer
     if printer.json_mode:
+        # `results.meta.Pong`'s shape, built as a dict: the start-up check must not pay for
+        # building a pydantic model (tests validate it against Pong's schema).
         printer.json({"success": True, "message": "pong", "data": {"timestamp": now_iso()}})
     else:
         printer.info("pong")

@@ -18,7 +18,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperGroup, TyperOption
 
 from pai_deps import __version__
-from pai_deps.cli import globals as global_options
+from pai_deps.cli import global_options
 from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
 from pai_deps.errors import PaiDepsError, UsageError

@@ -1,5 +1,6 @@
 """`speckit context | failures`: planning context for coding agents (service:
-`pai_deps.speckit`). Markdown by default, ready to paste into a plan; JSON with --json."""
+`pai_deps.speckit`, Markdown: `pai_deps.render.speckit`). Markdown by default, ready to
+paste into a plan; JSON with --json."""
 
 from __future__ import annotations
 
@@ -31,11 +32,13 @@ def speckit_context(ctx: typer.Context, tool: ToolArgument) -> None:
 
     state = get_state(ctx)
     with state.registry() as conn:
-        found = speckit.context(conn, tool)
+        doc = speckit.context(conn, tool)
     if state.json:
-        state.printer.json({"success": True, **found.to_json()})
+        state.printer.json(doc)
     else:
-        state.printer.document(speckit.context_markdown(found))
+        from pai_deps.render import speckit as render
+
+        render.context(state.printer, doc)
 
 
 @speckit_app.command("failures")
@@ -45,10 +48,10 @@ def speckit_failures(ctx: typer.Context, tool: ToolArgument) -> None:
 
     state = get_state(ctx)
     with state.registry() as conn:
-        row, modes = speckit.failure_modes(conn, tool)
+        doc = speckit.failure_modes(conn, tool)
     if state.json:
-        state.printer.json(
-            {"success": True, "tool": row.id, "failureModes": [m.to_json() for m in modes]}
-        )
+        state.printer.json(doc)
     else:
-        state.printer.document(speckit.failures_markdown(row, modes))
+        from pai_deps.render import speckit as render
+
+        render.failures(state.printer, doc)

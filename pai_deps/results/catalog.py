@@ -42,6 +42,10 @@ OUTPUTS: dict[str, str] = {
     "health": "pai_deps.results.report:Health",
     "report": "pai_deps.results.report:Report",
     "graph": "pai_deps.results.report:Picture",
+    # planning context
+    "speckit context": "pai_deps.results.speckit:PlanningContext",
+    "speckit failures": "pai_deps.results.speckit:FailureModes",
+    "ping": "pai_deps.results.meta:Pong",
 }
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
