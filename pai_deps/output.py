@@ -177,8 +177,10 @@ class Printer:
         from pai_deps.render.tables import TextTable, TextTree
 
         if isinstance(renderable, TextTable):
-            bold = terminal and self.color
-            lines = renderable.lines(bold_header=bold, width=output_width(sys.stdout))
+            lines = renderable.lines(width=output_width(sys.stdout))
+            if terminal and self.color:
+                header = renderable.header_line
+                lines[header] = f"\x1b[1m{lines[header]}\x1b[0m"
             write(sys.stdout, "\n".join(lines) + "\n")
             return
         if isinstance(renderable, TextTree):

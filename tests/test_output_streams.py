@@ -251,3 +251,42 @@ def test_ctrl_c_mid_sync_exits_130_and_says_nothing_was_written(
     assert line.startswith("Interrupted: nothing was written to the registry")
     listed = run_pai_deps("--db", str(database), "--json", "list")
     assert listed.json()["total"] == 0
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What pai-deps prints with stdout on a pseudo-terminal (stderr piped away)."""
+    import pty
+
+    parent, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pai_deps", *args],
+        stdout=child,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(parent, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(parent)
+    assert proc.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_table_headers_are_bold_on_a_terminal_unless_colour_is_off(
+    tmp_path: Path, db_path: Path, cli: Cli
+) -> None:
+    assert cli("register", str(write_tool(tmp_path, "solo"))).exit_code == 0
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["COLUMNS"] = "120"
+    shown = _on_a_terminal(["--db", str(db_path), "list"], env)
+    assert "\x1b[1mID" in shown and "\x1b[0m" in shown
+    plain = _on_a_terminal(["--db", str(db_path), "list"], {**env, "NO_COLOR": "1"})
+    assert "\x1b" not in plain and "ID" in plain

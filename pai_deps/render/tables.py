@@ -79,8 +79,9 @@ class TextTable:
     right: frozenset[str] = frozenset()
     title: str | None = None
 
-    def lines(self, *, bold_header: bool = False, width: int | None = None) -> list[str]:
-        """The table's lines, fitted into `width` cells when given."""
+    def lines(self, *, width: int | None = None) -> list[str]:
+        """The table's lines (title, header, rule, rows), fitted into `width` cells when
+        given. The printer emboldens the header line (`header_line`) on a terminal."""
         measured = [[cell_width(cell) for cell in row] for row in self.rows]
         widths = [cell_width(h) for h in self.headers]
         for sizes in measured:
@@ -103,11 +104,15 @@ class TextTable:
                 parts.append(padding + shown if header in self.right else shown + padding)
             return (" " * GAP).join(parts).rstrip()
 
-        header = line(self.headers)
-        out = [f"\x1b[1m{header}\x1b[0m" if bold_header else header]
+        out = [line(self.headers)]
         out.append(("─" * GAP).join("─" * column for column in widths))
         out.extend(line(row, sizes) for row, sizes in zip(self.rows, measured, strict=True))
         return ([self.title] if self.title else []) + out
+
+    @property
+    def header_line(self) -> int:
+        """Which of `lines()` is the header."""
+        return 1 if self.title else 0
 
     def __rich__(self) -> Table:
         from rich import box
