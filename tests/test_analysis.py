@@ -19,7 +19,9 @@ from pai_deps.models import HealthCountsRow, ReachRow
 from pai_deps.render.report import compact
 
 
-def reach(id: str, depth: int, via: str, *, r: float = 0.95, debt: int = 0, type: str = "cli"):
+def reach(
+    id: str, depth: int, via: str, *, r: float = 0.95, debt: int = 0, type: str = "cli"
+) -> ReachRow:
     return ReachRow(
         id=id,
         name=id,

@@ -39,7 +39,8 @@ def _contract(db_path: Path) -> tuple[str, str | None, str | None]:
         ).fetchone()
     finally:
         conn.close()
-    return row
+    status, reason, schema_hash = row
+    return str(status), reason, schema_hash
 
 
 def test_registers_with_a_warning_naming_the_file(

@@ -66,7 +66,11 @@ def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
         check=False,
     )
 
-    codes = dict(tuple(map(int, row.split())) for row in proc.stderr.splitlines() if row)
+    codes: dict[int, int] = {}
+    for row in proc.stderr.splitlines():
+        if row:
+            index, code = map(int, row.split())
+            codes[index] = code
     output = proc.stdout
     outputs = dict(
         zip(range(len(lines)), re.split(r"^>>> \d+\n", output, flags=re.M)[1:], strict=True)
