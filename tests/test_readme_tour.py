@@ -19,6 +19,54 @@ from tests.conftest import REPO_ROOT
 
 EXIT_NOTE = re.compile(r"#\s*exit (\d+)\b")
 
+# The README's comment on a tour step, as text the step's output must contain.
+TOUR_CLAIMS: dict[str, list[str]] = {
+    # registers the ten tools; warns about the stub tana-api and the cycle
+    "pai-deps sync .": [
+        "Synced 10 manifests",
+        "10 new",
+        "Created stub for unregistered dependency: tana-api",
+        "Circular dependency detected: ragent -> supertag -> ragent",
+    ],
+    # id, type, version, fan-out, fan-in, reliability, debt
+    "pai-deps list": ["ID", "Type", "Version", "Deps", "Dependents", "Reliability", "Debt"],
+    # identity, dependencies, dependents, provides, contracts, cycles
+    "pai-deps show email": [
+        "Tool: email",
+        "Dependencies (1):",
+        "Depended on by (4):",
+        "Provides:",
+        "Contracts (3):",
+    ],
+    # one open cycle, ragent -> supertag -> ragent
+    "pai-deps cycles": ["ragent -> supertag -> ragent", "open", "1 cycle"],
+    # everything it uses, with the depth and the hop it came through
+    "pai-deps deps daily-briefing -t": ["Depth", "Via", "(max depth: 2)"],
+    "pai-deps rdeps pii -t": ["Reverse dependencies for: pii (transitive)"],
+    # what a change to email reaches, and the chain that explains each
+    "pai-deps affected email": ["Why (depends on)", "kai-launcher → email"],
+    # one shortest chain
+    "pai-deps path kai-launcher pii": ["kai-launcher → email → pii"],
+    # score, impact by type and depth, rollback steps
+    "pai-deps blast-radius email": [
+        "Risk Score:",
+        "Impact by Type:",
+        "Impact by Depth:",
+        "Rollback Strategy:",
+        "  1. ",
+    ],
+    # six chains compound below the 80% threshold
+    "pai-deps chain-reliability --all": ["6 tools below 80.0% threshold:"],
+    # debt by type, and weighted by how many tools depend on it
+    "pai-deps debt": ["By Type:", "weighted = debt x (1 + all dependents"],
+    # CRITICAL, for those six chains
+    "pai-deps health --compact": ["CRITICAL tools:10 "],
+    "pai-deps graph --format mermaid": ["flowchart LR"],
+    "pai-deps report --output report.md": ["Generated: report.md"],
+    # every command prints one JSON document on stdout with --json
+    "pai-deps --json deps email": ['"success": true', '"tool": "email"'],
+}
+
 
 def tour_lines() -> list[str]:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
@@ -78,6 +126,10 @@ def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     for index, line in enumerate(lines):
         assert codes.get(index) == expected_exit(line), f"{line}\n{outputs.get(index)}"
     by_command = {line.split("#", 1)[0].strip(): outputs[index] for index, line in enumerate(lines)}
+    # What each step's comment says it prints.
+    for command, claims in TOUR_CLAIMS.items():
+        for claim in claims:
+            assert claim in by_command[command], f"{command}: {claim!r}\n{by_command[command]}"
     assert "ragent -> supertag -> ragent" in by_command["pai-deps cycles"]
     verified = by_command["pai-deps verify --all"]
     assert "MCP server `python3 server.py`: email 3.1.0" in verified
