@@ -260,7 +260,9 @@ def test_a_connection_lost_mid_sync_leaves_the_registry_as_before(
     """The server drops the connection while `sync` writes its 5th tool: one line, exit 1,
     and every tool's transaction is either there whole or not at all (here: not at all,
     as sync writes its batch in one transaction)."""
-    from pai_deps import sync as sync_module
+    import importlib
+
+    sync_module = importlib.import_module("pai_deps.registry.sync")  # the module, not sync()
 
     root = tmp_path / "eco"
     write_tool(root, "first")
