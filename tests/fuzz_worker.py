@@ -23,14 +23,15 @@ os.environ["TERMINAL_WIDTH"] = "200"
 def main() -> None:
     limit = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import typer.main
     import typer.testing
     from typer.testing import CliRunner
 
     from pai_deps.cli import app
 
     # Build typer's command tree once, not on every invocation (tens of ms each).
-    command = typer.testing._get_command(app)
-    typer.testing._get_command = lambda _app: command  # type: ignore[assignment]
+    command = typer.main.get_command(app)
+    vars(typer.testing)["_get_command"] = lambda _app: command
     answers = sys.stdout
     runner = CliRunner()
     for line in sys.stdin:

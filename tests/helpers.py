@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,9 @@ def write_tool(
 
 def dep(name: str, type: str = "library", **extra: Any) -> dict[str, Any]:
     return {"name": name, "type": type, **extra}
+
+
+def sqlite_connection(conn: object) -> sqlite3.Connection:
+    """The sqlite3 connection behind `db.open_db` of a file: tests reach below the seam."""
+    assert isinstance(conn, sqlite3.Connection)
+    return conn

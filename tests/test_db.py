@@ -14,17 +14,19 @@ from pathlib import Path
 import pytest
 
 from pai_deps import db
+from pai_deps.db.connection import Connection
 from pai_deps.db.sqlite_guard import SQLITE_HEADER
 from pai_deps.errors import DatabaseError, RowRejected, UsageError
 from pai_deps.models import ContractRow
 from pai_deps.repo import contracts, cycles, dependencies, meta, tools, verifications
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import Cli, run_pai_deps
+from tests.helpers import sqlite_connection
 
 NOW = "2026-11-26T07:00:00.000Z"
 
 
-def _add_tool(conn: sqlite3.Connection, tool_id: str, **overrides: object) -> None:
+def _add_tool(conn: Connection, tool_id: str, **overrides: object) -> None:
     values: dict[str, object] = {
         "id": tool_id,
         "path": f"/tools/{tool_id}",
@@ -72,9 +74,9 @@ def _seed_a_uses_b(
 
 
 @pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
-    connection = db.open_db(db_path)
-    yield connection  # type: ignore[misc]
+def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite_connection(db.open_db(db_path))
+    yield connection
     connection.close()
 
 
@@ -84,7 +86,7 @@ def conn(db_path: Path) -> sqlite3.Connection:
 @pytest.mark.sqlite_only
 def test_first_use_creates_nested_directories_and_migrates(db_path: Path) -> None:
     nested = db_path.parent / "a" / "b" / "registry.db"
-    conn = db.open_db(nested)
+    conn = sqlite_connection(db.open_db(nested))
     try:
         assert nested.is_file()
         assert db.journal_mode(conn) == "wal"
@@ -429,7 +431,7 @@ def test_upgrade_from_0001_keeps_every_row_and_writes_a_backup(
     tmp_path: Path, db_path: Path
 ) -> None:
     old = _migrations_up_to(tmp_path, "0001")
-    raw = db.open_db(db_path, migrations=old)
+    raw = sqlite_connection(db.open_db(db_path, migrations=old))
     raw.executemany(
         "INSERT INTO tools (id, name, path, type, created_at, updated_at) "
         "VALUES (?, ?, 'p', 'cli', ?, ?)",

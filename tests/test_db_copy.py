@@ -70,12 +70,12 @@ def _fill(cli: Cli, root: Path, target: str) -> None:
         description="The app — with ünïcode",
     )
     write_tool(root, "loop", depends_on=[dep("app")])
-    assert cli("sync", str(root), db=target).exit_code == 0  # type: ignore[arg-type]
-    assert cli("verify", "app", "--cli-only", db=target).exit_code == 1  # type: ignore[arg-type]
+    assert cli("sync", str(root), db=target).exit_code == 0
+    assert cli("verify", "app", "--cli-only", db=target).exit_code == 1
     write_tool(root, "loop")  # breaks the cycle: it stays, resolved
     write_tool(root, "mid2", depends_on=[dep("app"), dep("app2")], folder="loop2")
     write_tool(root, "app2", depends_on=[dep("mid2")], folder="app2")
-    assert cli("sync", str(root), db=target).exit_code == 0  # type: ignore[arg-type]
+    assert cli("sync", str(root), db=target).exit_code == 0
 
 
 Targets = Callable[[str], str]
@@ -115,15 +115,15 @@ def test_a_copy_answers_every_query_exactly_as_the_original(
     assert document["rows"]["circular_deps"] == 2 and document["replaced"] is None
     assert _everything(dst) == _everything(src)
     for query in QUERIES:
-        here = cli("--json", *query, db=src)  # type: ignore[arg-type]
-        there = cli("--json", *query, db=dst)  # type: ignore[arg-type]
+        here = cli("--json", *query, db=src)
+        there = cli("--json", *query, db=dst)
         assert (there.exit_code, there.stdout) == (here.exit_code, here.stdout), query
     # the copy is a registry of its own: new rows get new ids after the copied ones
     write_tool(
         tmp_path / "eco", "late", depends_on=[dep("core")], provides={"cli": [{"command": "late"}]}
     )
-    assert cli("register", str(tmp_path / "eco" / "late"), db=dst).exit_code == 0  # type: ignore[arg-type]
-    assert cli("verify", "late", db=dst).exit_code in (0, 1)  # type: ignore[arg-type]
+    assert cli("register", str(tmp_path / "eco" / "late"), db=dst).exit_code == 0
+    assert cli("verify", "late", db=dst).exit_code in (0, 1)
 
 
 def test_a_registry_that_holds_data_is_replaced_only_on_request(
@@ -132,7 +132,7 @@ def test_a_registry_that_holds_data_is_replaced_only_on_request(
     src, dst = make_target("sqlite"), make_target("postgresql")
     _fill(cli, tmp_path / "eco", src)
     write_tool(tmp_path / "other", "theirs")
-    assert cli("sync", str(tmp_path / "other"), db=dst).exit_code == 0  # type: ignore[arg-type]
+    assert cli("sync", str(tmp_path / "other"), db=dst).exit_code == 0
     before = _everything(dst)
     refused = cli("db", "copy", src, dst)
     assert refused.exit_code == 1

@@ -20,7 +20,7 @@ from pai_deps.errors import DatabaseError
 from pai_deps.sqlfiles import known_migrations, migrations_dir
 from tests.conftest import run_pai_deps
 from tests.fsfaults import fill, small_tmpfs
-from tests.helpers import write_tool
+from tests.helpers import sqlite_connection, write_tool
 
 # The registry file itself: damage, locks beside it, permissions, a full disk.
 pytestmark = pytest.mark.sqlite_only
@@ -187,7 +187,7 @@ def test_a_killed_migration_leaves_no_lock_that_later_commands_wait_for(
     old.mkdir()
     for source in migrations_dir().glob("0001.*"):
         shutil.copy(source, old / source.name)
-    conn = db.open_db(db_path, migrations=old)
+    conn = sqlite_connection(db.open_db(db_path, migrations=old))
     conn.execute(
         "INSERT INTO tools (id, name, path, type, created_at, updated_at) "
         "VALUES ('kept', 'kept', 'p', 'cli', 't', 't')"

@@ -27,7 +27,7 @@ def on(cli: Cli) -> Run:
     """Run the CLI in-process against an explicit `--db` (given first)."""
 
     def invoke(target: str, *args: str) -> CliResult:
-        return cli(*args, db=target)  # type: ignore[arg-type]
+        return cli(*args, db=target)
 
     return invoke
 

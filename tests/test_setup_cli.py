@@ -11,7 +11,7 @@ import pytest
 from pai_deps import db
 from pai_deps.sqlfiles import migrations_dir
 from tests.conftest import REPO_ROOT, Cli
-from tests.helpers import dep, write_tool
+from tests.helpers import dep, sqlite_connection, write_tool
 
 # -- init -----------------------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ def test_sync_after_upgrading_a_0001_database(tmp_path: Path, db_path: Path, cli
     old.mkdir()
     for source in migrations_dir().glob("0001.*"):
         shutil.copy(source, old / source.name)
-    conn = db.open_db(db_path, migrations=old)
+    conn = sqlite_connection(db.open_db(db_path, migrations=old))
     conn.execute(
         "INSERT INTO tools (id, name, path, type, created_at, updated_at) "
         "VALUES ('legacy', 'legacy', '/old', 'cli', 't', 't')"

@@ -129,7 +129,7 @@ def break_migration_lock(target: Target) -> None:
         break_sqlite(target.path)
 
 
-def rollback_all(where: Path | Target, *, migrations: Path | None = None) -> list[str]:
+def rollback_all(where: Path | Target | str, *, migrations: Path | None = None) -> list[str]:
     """Roll every applied migration back (used by tests and `db` maintenance)."""
     target = as_target(where)
     if isinstance(target, PostgresTarget):
