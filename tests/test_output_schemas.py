@@ -31,6 +31,12 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "cycles": (["cycles"], 0),
     "cycles resolve": (["cycles", "resolve", "1"], 0),
     "schema": (["schema"], 0),
+    "db path": (["db", "path"], 0),
+    "db status": (["db", "status"], 0),
+    "db check": (["db", "check"], 0),
+    "db migrate": (["db", "migrate"], 0),
+    "db backup": (["db", "backup", "{tmp}/backup.db"], 0),
+    "db copy": (["db", "copy", "{db}", "{tmp}/copy.db"], 0),
     "init": (["init", "{examples}/ical", "--dry-run", "--analyze"], 0),
     "discover": (["discover", "{examples}"], 0),
     "sync": (["sync", "{examples}"], 0),
@@ -88,10 +94,19 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [(command, *INVOCATIONS[command]) for command in sorted(INVOCATIONS)] + MORE_INVOCATIONS,
 )
 def test_real_output_validates_against_its_schema(
-    cli: Cli, examples: Path, command: str, args: list[str], expected_exit: int
+    cli: Cli,
+    examples: Path,
+    db_target: str,
+    tmp_path: Path,
+    command: str,
+    args: list[str],
+    expected_exit: int,
 ) -> None:
     assert cli("-q", "sync", str(examples)).exit_code == 0
-    result = cli("--json", *(arg.replace("{examples}", str(examples)) for arg in args))
+    places = {"{examples}": str(examples), "{db}": db_target, "{tmp}": str(tmp_path)}
+    for placeholder, value in places.items():
+        args = [arg.replace(placeholder, value) for arg in args]
+    result = cli("--json", *args)
     assert result.exit_code == expected_exit, result.output
     jsonschema.Draft202012Validator(output_schema(command)).validate(result.json())
 

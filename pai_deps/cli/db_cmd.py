@@ -28,17 +28,14 @@ def db_path(ctx: typer.Context) -> None:
 
     Nothing is created and no server is contacted.
     """
-    from pai_deps.db import SqliteTarget
+    from pai_deps.db.answers import where
 
     state = get_state(ctx)
-    target = state.target()
-    exists = target.path.exists() if isinstance(target, SqliteTarget) else None
+    doc = where(state.target())
     if state.json:
-        state.printer.json(
-            {"success": True, "path": target.shown, "backend": target.dialect, "exists": exists}
-        )
+        state.printer.json(doc)
     else:
-        state.printer.answer(target.shown)
+        state.printer.answer(doc.path)
 
 
 @db_app.command("status")
@@ -48,54 +45,17 @@ def db_status(ctx: typer.Context) -> None:
     Reads only: pending migrations are listed, not applied, and nothing is created beside
     the file. Exit 1 when `quick_check` finds damage (`db check` runs the full check).
     """
-    from pai_deps.db import describe
+    from pai_deps.db.answers import status
 
     state = get_state(ctx)
-    status = describe(state.target())
+    doc = status(state.target())
     if state.json:
-        state.printer.json(
-            {
-                "success": status.integrity != "damaged",
-                "path": status.location,
-                "backend": status.backend,
-                "server": status.server,
-                "exists": status.exists,
-                "sizeBytes": status.size_bytes,
-                "journalMode": status.journal_mode,
-                "integrity": status.integrity,
-                "problems": status.problems,
-                "applied": [{"id": mid, "appliedAt": at} for mid, at in status.applied],
-                "pending": status.pending,
-                "tables": status.tables,
-            }
-        )
-        if status.problems:
-            raise fail()
-        return
-    p = state.printer
-    p.answer(f"Database:     {status.location}")
-    if status.server is not None:
-        p.answer(f"Server:       {status.server}")
-    if not status.exists:
-        p.answer("Exists:       no (created on first use)")
+        state.printer.json(doc)
     else:
-        p.answer(f"Size:         {_human_size(status.size_bytes)}")
-        if status.journal_mode is not None:
-            p.answer(f"Journal mode: {status.journal_mode}")
-        if status.backend == "postgresql":
-            p.answer("Integrity:    enforced by the server (`db check` reads every row)")
-        elif status.problems:
-            p.answer(f"Integrity:    damaged ({status.problems[0]}); run `pai-deps db check`")
-        else:
-            p.answer("Integrity:    ok (quick check)")
-    applied = ", ".join(mid for mid, _ in status.applied) or "none"
-    p.answer(f"Applied:      {applied}")
-    p.answer(f"Pending:      {', '.join(status.pending) or 'none'}")
-    if status.tables is not None:
-        p.answer("Rows:")
-        for table, count in status.tables.items():
-            p.answer(f"  {table:<14}{count}")
-    if status.problems:
+        from pai_deps.render.db import db_status as show
+
+        show(state.printer, doc)
+    if doc.problems:
         raise fail()
 
 
@@ -107,32 +67,17 @@ def db_check(ctx: typer.Context) -> None:
     which enforces the constraints itself, it reads every row of every registry table
     (the server checks each page it reads).
     """
-    from pai_deps.db import check_integrity
+    from pai_deps.db.answers import check
 
     state = get_state(ctx)
-    result = check_integrity(state.target())
-    healthy = not result.problems and not result.foreign_key_problems
+    doc = check(state.target())
     if state.json:
-        state.printer.json(
-            {
-                "success": healthy,
-                "path": result.location,
-                "integrity": "damaged" if result.problems else "ok",
-                "problems": result.problems,
-                "foreignKeyProblems": result.foreign_key_problems,
-            }
-        )
-    elif healthy:
-        state.printer.answer(f"Registry {result.location}: integrity ok, foreign keys ok")
+        state.printer.json(doc)
     else:
-        p = state.printer
-        p.answer(f"Registry {result.location} is damaged:")
-        for problem in result.problems:
-            p.answer(f"  {problem}")
-        if result.foreign_key_problems:
-            p.answer(f"  {result.foreign_key_problems} rows point at rows that do not exist")
-        p.answer("Restore a backup (`pai-deps db backup` writes one; see README).")
-    if not healthy:
+        from pai_deps.render.db import db_check as show
+
+        show(state.printer, doc)
+    if not doc.success:
         raise fail()
 
 
@@ -155,30 +100,16 @@ def db_migrate(
     ] = False,
 ) -> None:
     """Apply pending migrations now (they also apply on the first command that needs them)."""
-    from pai_deps.db import break_migration_lock, open_registry
+    from pai_deps.db.answers import migrate
 
     state = get_state(ctx)
-    target = state.target()
-    if break_lock:
-        break_migration_lock(target)
-    conn, result = open_registry(target, notify=state.printer.note, yes=yes)
-    conn.close()
+    doc = migrate(state.target(), break_lock=break_lock, yes=yes, notify=state.printer.note)
     if state.json:
-        state.printer.json(
-            {
-                "success": True,
-                "path": target.shown,
-                "applied": result.applied,
-                "backup": str(result.backup) if result.backup else None,
-            }
-        )
-        return
-    if result.applied:
-        state.printer.info(
-            f"Applied {len(result.applied)} migration(s): {', '.join(result.applied)}"
-        )
+        state.printer.json(doc)
     else:
-        state.printer.info("Database is up to date.")
+        from pai_deps.render.db import db_migrated as show
+
+        show(state.printer, doc)
 
 
 @db_app.command("backup")
@@ -197,33 +128,14 @@ def db_backup(
     The copy appears whole or not at all; it never replaces an existing file or lands on
     the registry's own files (`-wal`, `-shm`).
     """
-    from pai_deps.db import PostgresTarget, backup_to, default_backup_path, registry_files
-    from pai_deps.errors import PaiDepsError
-    from pai_deps.safeio import atomic_output
+    from pai_deps.db.answers import backup
 
     state = get_state(ctx)
-    if isinstance(state.target(), PostgresTarget):
-        raise PaiDepsError(
-            "pai-deps does not back up a PostgreSQL registry: use pg_dump (or the server's "
-            "own backups), or `pai-deps db copy` it into a SQLite file",
-            code="backup_is_pg_dumps_job",
-        )
-    with state.registry():
-        pass  # open (and migrate) first so the copy is a valid, current registry
-    source = state.db_path()
-    target = file.expanduser().absolute() if file else default_backup_path(source)
-    if target.is_dir():
-        target = target / default_backup_path(source).name
-    if not target.parent.is_dir():
-        raise PaiDepsError(f"Backup directory {target.parent} does not exist")
-    with atomic_output(
-        target, force=False, protected=registry_files(source), what="backup"
-    ) as temporary:
-        backup_to(source, temporary, shown=target)
+    doc = backup(state.target(), file, notify=state.printer.note)
     if state.json:
-        state.printer.json({"success": True, "backup": str(target)})
+        state.printer.json(doc)
     else:
-        state.printer.answer(str(target))
+        state.printer.answer(doc.backup)
 
 
 @db_app.command("copy")
@@ -251,34 +163,18 @@ def db_copy(
     ~/.config/pai-deps/pai-deps.db postgresql://me@db.example/pai_deps`.
     """
     from pai_deps.db import resolve_target
-    from pai_deps.db.copy import copy_registry
+    from pai_deps.db.answers import copy
 
     state = get_state(ctx)
-    result = copy_registry(
+    doc = copy(
         resolve_target(source),
         resolve_target(destination),
         replace=replace,
         notify=state.printer.note,
     )
     if state.json:
-        state.printer.json(
-            {
-                "success": True,
-                "source": result.source,
-                "destination": result.destination,
-                "rows": result.rows,
-                "replaced": result.replaced,
-            }
-        )
-        return
-    counts = ", ".join(f"{n} {t}" for t, n in result.rows.items())
-    state.printer.answer(f"Copied {result.source} to {result.destination}: {counts}")
+        state.printer.json(doc)
+    else:
+        from pai_deps.render.db import db_copied as show
 
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
+        show(state.printer, doc)

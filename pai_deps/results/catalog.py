@@ -25,6 +25,13 @@ OUTPUTS: dict[str, str] = {
     "cycles": "pai_deps.results.cycles:CycleList",
     "cycles resolve": "pai_deps.results.cycles:CycleResolved",
     "schema": "pai_deps.results.schema:SchemaDocument",
+    # the registry database itself
+    "db path": "pai_deps.results.db:DbPath",
+    "db status": "pai_deps.results.db:DbStatus",
+    "db check": "pai_deps.results.db:DbCheck",
+    "db migrate": "pai_deps.results.db:DbMigrated",
+    "db backup": "pai_deps.results.db:DbBackup",
+    "db copy": "pai_deps.results.db:DbCopied",
     # setup commands
     "init": "pai_deps.results.setup:InitResult",
     "discover": "pai_deps.results.setup:Discovered",
