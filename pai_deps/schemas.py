@@ -25,19 +25,6 @@ __all__ = [
     "schema_hash",
 ]
 
-# Moved to pai_deps.schemacompat (the classifier); still importable from here.
-_MOVED = frozenset(
-    {"SEVERITY_ORDER", "Direction", "SchemaChange", "Severity", "diff_schemas", "worst_severity"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        import pai_deps.schemacompat as moved
-
-        return getattr(moved, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 class InvalidJSONError(PaiDepsError):
     code = "invalid_json"
@@ -124,23 +111,9 @@ def _emit(obj: Any, parts: list[str]) -> None:
         if isinstance(item, _Text):
             parts.append(item)
         elif isinstance(item, dict):
-            if not all(isinstance(key, str) for key in item):
-                raise TypeError("JSON object keys must be strings")
-            keys = sorted(item, key=_utf16_key)
-            pending: list[Any] = [_Text("{")]
-            for index, key in enumerate(keys):
-                prefix = "," if index else ""
-                pending.extend((_Text(f"{prefix}{_js_string(key)}:"), item[key]))
-            pending.append(_Text("}"))
-            stack.extend(reversed(pending))
+            stack.extend(reversed(_object_parts(item)))
         elif isinstance(item, list | tuple):
-            pending = [_Text("[")]
-            for index, value in enumerate(item):
-                if index:
-                    pending.append(_Text(","))
-                pending.append(value)
-            pending.append(_Text("]"))
-            stack.extend(reversed(pending))
+            stack.extend(reversed(_array_parts(item)))
         elif isinstance(item, str):
             parts.append(_js_string(item))
         elif item is None or isinstance(item, bool):
@@ -151,6 +124,28 @@ def _emit(obj: Any, parts: list[str]) -> None:
             parts.append(_js_number(item))
         else:
             raise TypeError(f"Not a JSON value: {type(item).__name__}")
+
+
+def _object_parts(item: dict[Any, Any]) -> list[Any]:
+    """An object as text and values to write in order: keys sorted as JavaScript sorts."""
+    if not all(isinstance(key, str) for key in item):
+        raise TypeError("JSON object keys must be strings")
+    parts: list[Any] = [_Text("{")]
+    for index, key in enumerate(sorted(item, key=_utf16_key)):
+        prefix = "," if index else ""
+        parts.extend((_Text(f"{prefix}{_js_string(key)}:"), item[key]))
+    parts.append(_Text("}"))
+    return parts
+
+
+def _array_parts(item: list[Any] | tuple[Any, ...]) -> list[Any]:
+    parts: list[Any] = [_Text("[")]
+    for index, value in enumerate(item):
+        if index:
+            parts.append(_Text(","))
+        parts.append(value)
+    parts.append(_Text("]"))
+    return parts
 
 
 class _Text(str):

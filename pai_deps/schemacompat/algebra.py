@@ -155,14 +155,9 @@ def _finish_array(facet: ArrayFacet) -> ArrayFacet | None:
     while prefix and node_key(prefix[-1]) == node_key(items):
         prefix.pop()
     if contains is not None:
-        if facet.max_contains is None and min_contains <= 0:
-            contains = None
-        elif contains.is_bottom:
-            if min_contains > 0:
-                return None
-            contains = None
-        elif contains.is_top and facet.max_contains is None:
-            min_items, contains = max(min_items, min_contains), None
+        if contains.is_bottom and min_contains > 0:  # a required match nothing can be
+            return None
+        contains, min_items = _finish_contains(facet, contains, min_items)
     if facet.enum is not None and not facet.enum:
         return None
     return ArrayFacet(
@@ -177,6 +172,18 @@ def _finish_array(facet: ArrayFacet) -> ArrayFacet | None:
         facet.max_contains if contains is not None else None,
         facet.enum,
     )
+
+
+def _finish_contains(facet: ArrayFacet, contains: Node, min_items: int) -> tuple[Node | None, int]:
+    """`contains` once it is decided: dropped when it asks nothing (no lower count, or no
+    value can match and none needs to), folded into `minItems` when every item matches."""
+    if facet.max_contains is None and facet.min_contains <= 0:
+        return None, min_items
+    if contains.is_bottom:
+        return None, min_items
+    if contains.is_top and facet.max_contains is None:
+        return None, max(min_items, facet.min_contains)
+    return contains, min_items
 
 
 def _finish_object(facet: ObjectFacet) -> ObjectFacet | None:

@@ -73,29 +73,33 @@ def shown(text: str) -> str:
 def subschemas(node: dict[str, Any]) -> Iterator[tuple[Location, Any]]:
     """The subschemas of one schema object, with their position relative to it."""
     for key in SCHEMA_MAPS:
-        value = node.get(key)
-        if isinstance(value, dict):
-            for name, child in value.items():
-                yield (key, name), child
+        yield from _named_children(key, node.get(key))
     for key in SCHEMA_LISTS:
-        value = node.get(key)
-        if isinstance(value, list):
-            for index, child in enumerate(value):
-                yield (key, str(index)), child
+        yield from _indexed_children(key, node.get(key))
     for key in SCHEMA_SINGLES:
         if key in node:
             yield (key,), node[key]
     items = node.get("items")
     if isinstance(items, list):
-        for index, child in enumerate(items):
-            yield ("items", str(index)), child
+        yield from _indexed_children("items", items)
     elif items is not None:
         yield ("items",), items
-    dependencies = node.get("dependencies")
-    if isinstance(dependencies, dict):
-        for name, child in dependencies.items():
-            if isinstance(child, dict | bool):
-                yield ("dependencies", name), child
+    # `dependencies` mixes subschemas with lists of property names; only the former count.
+    for location, child in _named_children("dependencies", node.get("dependencies")):
+        if isinstance(child, dict | bool):
+            yield location, child
+
+
+def _named_children(key: str, value: Any) -> Iterator[tuple[Location, Any]]:
+    if isinstance(value, dict):
+        for name, child in value.items():
+            yield (key, name), child
+
+
+def _indexed_children(key: str, value: Any) -> Iterator[tuple[Location, Any]]:
+    if isinstance(value, list):
+        for index, child in enumerate(value):
+            yield (key, str(index)), child
 
 
 @dataclass(frozen=True)
