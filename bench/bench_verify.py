@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from pai_deps.verify.contracts import default_jobs  # noqa: E402
+from pai_deps.verify.checks import default_jobs  # noqa: E402
 
 
 def build(root: Path, tools: int, sleep: float) -> dict[str, str]:

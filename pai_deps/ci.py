@@ -45,7 +45,7 @@ from pai_deps.repo import graph as graph_queries
 if TYPE_CHECKING:
     from pai_deps.db import Connection
     from pai_deps.schemacompat.dialect import Draft
-    from pai_deps.verify.contracts import ContractCheck, Level
+    from pai_deps.verify.checks import ContractCheck, Level
     from pai_deps.verify.drift import ContractDrift
 
 Mode = Literal["range", "staged", "files", "worktree"]
@@ -957,7 +957,7 @@ def _failures(checks: Iterable[ContractCheck], into: Check, tool: str) -> None:
 def check_cli(subjects: list[_Subject], *, quick: bool, timeout: float, jobs: int) -> Check:
     """`verify`'s CLI check for every command in scope: quick = the executable exists,
     otherwise `--help` must exit 0 and show usage."""
-    from pai_deps.verify.contracts import check_cli as verify_cli
+    from pai_deps.verify.cli_check import check_cli as verify_cli
 
     check = Check("cli", "CLI contracts")
     work = [(s.tool, c) for s in subjects for c in s.of_type("cli_output")]
@@ -989,7 +989,7 @@ def check_mcp(
     allow_risky: bool = False,
 ) -> Check:
     """`verify`'s MCP check: start each server in scope, list its tools, compare."""
-    from pai_deps.verify.contracts import check_mcp as verify_mcp
+    from pai_deps.verify.mcp_check import check_mcp as verify_mcp
 
     check = Check("mcp", "MCP contracts")
     servers = [s for s in subjects if s.of_type("mcp_tool") or s.of_type("mcp_output")]
@@ -1242,7 +1242,7 @@ def run_checks(
             tool.contracts, tool.removed = _contracts_in_change(conn, tool)
     subjects = _subjects(conn, loaded, reach)
     drift, findings = check_drift(conn, loaded, root, allow_risky=allow_risky)
-    from pai_deps.verify.contracts import DEFAULT_TIMEOUT_S, default_jobs
+    from pai_deps.verify.checks import DEFAULT_TIMEOUT_S, default_jobs
 
     jobs = jobs or default_jobs()
     timeout = timeout or DEFAULT_TIMEOUT_S

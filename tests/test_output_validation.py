@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pai_deps.errors import PaiDepsError
-from pai_deps.verify.output import OutputError, parse_json_text, validate_output
+from pai_deps.verify.validation import OutputError, parse_json_text, validate_output
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -242,14 +242,14 @@ def test_array_indices_sort_by_number() -> None:
     ],
 )
 def test_every_spelling_of_a_known_draft_is_that_draft(uri: str, draft: str) -> None:
-    from pai_deps.verify.output import validation
+    from pai_deps.verify.validation import validation
 
     result = validation("x", {"$schema": uri, "type": "string"})
     assert (result.draft, result.warnings, result.errors) == (draft, [], [])
 
 
 def test_an_unknown_schema_uri_is_validated_with_the_default_and_a_warning() -> None:
-    from pai_deps.verify.output import validation
+    from pai_deps.verify.validation import validation
 
     result = validation(1, {"$schema": "https://example.com/my-draft", "type": "string"})
     assert result.draft == "draft7"

@@ -19,12 +19,12 @@ from pai_deps.output import Printer
 from pai_deps.words import plural
 
 if TYPE_CHECKING:
-    from pai_deps.verify.contracts import ContractCheck, ToolVerification, VerifyReport
+    from pai_deps.verify.checks import ContractCheck, ToolVerification, VerifyReport
     from pai_deps.verify.drift import ContractDrift, DriftReport
     from pai_deps.verify.history import ContractHistory, ToolHistory
 
 MAX_TIMEOUT_S = 3600.0
-# Equals verify.contracts.DEFAULT_TIMEOUT_S; not imported so `--help` stays light.
+# Equals verify.checks.DEFAULT_TIMEOUT_S; not imported so `--help` stays light.
 DEFAULT_TIMEOUT_S = 10.0
 ICONS = {
     "pass": "✓",
@@ -152,7 +152,8 @@ def verify_command(
     list their declared tools with compatible input and output schemas. Exit 1 when a
     contract fails, or cannot be checked unless --allow-unverified. Records every run (see
     verify-history)."""
-    from pai_deps.verify.contracts import VerifyOptions, default_jobs, verify
+    from pai_deps.verify.checks import VerifyOptions, default_jobs
+    from pai_deps.verify.contracts import verify
     from pai_deps.verify.selection import select_tools
     from pai_deps.verify.verify_json import report_json
 

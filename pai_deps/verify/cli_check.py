@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
+from pai_deps.verify.checks import ContractCheck, Level, Outcome
 from pai_deps.verify.runner import (
     RunResult,
     declared_flags,
@@ -36,9 +37,6 @@ from pai_deps.verify.runner import (
     strip_placeholders,
 )
 from pai_deps.verify.selection import schema_file
-
-if TYPE_CHECKING:
-    from pai_deps.verify.contracts import ContractCheck, Level, Outcome
 
 _USAGE = re.compile(r"\busage\b", re.IGNORECASE)
 _MAX_LINE = 200
@@ -81,7 +79,6 @@ def check_cli(
     `captured`: (text, where it came from) of an output to validate instead of running
     the probe (`verify --with-output`).
     """
-    from pai_deps.verify.contracts import ContractCheck
 
     def fail(message: str, **checks: Any) -> ContractCheck:
         return ContractCheck(contract, "fail", message, checks={"exists": False, **checks})
@@ -108,8 +105,6 @@ def check_cli(
 
 
 def _exists(contract: ContractRow, argv: list[str], cwd: Path) -> ContractCheck:
-    from pai_deps.verify.contracts import ContractCheck
-
     started = time.monotonic()
     executable = resolve_executable(argv[0], cwd=cwd)
     elapsed = round((time.monotonic() - started) * 1000)
@@ -130,8 +125,6 @@ def _exists(contract: ContractRow, argv: list[str], cwd: Path) -> ContractCheck:
 def _help(
     contract: ContractRow, argv: list[str], cwd: Path, level: Level, timeout: float
 ) -> ContractCheck:
-    from pai_deps.verify.contracts import ContractCheck
-
     declared = contract.help if isinstance(contract.help, list) else None
     if declared is not None:
         help_argv = [*argv, *declared]
@@ -160,8 +153,6 @@ def _judge_help(
     timeout: float,
     declared: list[str] | None,
 ) -> ContractCheck:
-    from pai_deps.verify.contracts import ContractCheck
-
     def verdict(outcome: Outcome, message: str, **checks: Any) -> ContractCheck:
         return ContractCheck(contract, outcome, message, checks=checks)
 
@@ -259,7 +250,7 @@ def _probe_failure(result: RunResult, timeout: float) -> str | None:
 
 def _validate(text: str, source: str, schema: Any) -> dict[str, Any]:
     from pai_deps.schemas import parse_json_text
-    from pai_deps.verify.output import validation
+    from pai_deps.verify.validation import validation
 
     try:
         document = parse_json_text(text, source)

@@ -4,7 +4,7 @@ The contract is looked up like everywhere else (name, or `type:name`); its schem
 read relative to the tool's directory, with the files it references in its own folder
 bundled in (`schemacompat.load_schema`: nothing else is read, nothing is fetched), and the
 document is validated with the draft the schema declares, format checking on
-(`pai_deps.verify.output`).
+(`pai_deps.verify.validation`).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def check_output(
     conn: Connection, tool_id: str, ref: str, text: str, *, source: str
 ) -> Conformance:
     """Validate `text` (a JSON document read from `source`) against the contract's schema."""
-    from pai_deps.verify.output import validation
+    from pai_deps.verify.validation import validation
 
     tool, contract, path, schema = contract_schema(conn, tool_id, ref)
     document = parse_json_text(text, source)

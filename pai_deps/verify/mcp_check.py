@@ -33,11 +33,11 @@ from pai_deps.schemacompat import (
     load_schema,
     verdict,
 )
+from pai_deps.verify.checks import ContractCheck, Level, Outcome
 from pai_deps.verify.runner import resolve_executable, split_command
 from pai_deps.verify.selection import schema_file
 
 if TYPE_CHECKING:
-    from pai_deps.verify.contracts import ContractCheck, Level, Outcome
     from pai_deps.verify.mcp_client import McpListing, McpTool
 
 NO_START = "no mcp_start in the manifest to start the server"
@@ -146,8 +146,6 @@ def check_mcp(
     only some contracts were asked for, where extras would be noise. `declared` may be
     empty: the server is then started only to report (and compare) what it offers.
     """
-    from pai_deps.verify.contracts import ContractCheck
-
     session = McpSession(command=tool.mcp_start, snapshot=snapshot)
 
     def every(outcome: Outcome, message: str, **checks: Any) -> list[ContractCheck]:
@@ -232,8 +230,6 @@ def _judge_contract(
     tool: ToolRow, contract: ContractRow, item: McpTool, allow_risky: bool
 ) -> ContractCheck:
     """A listed tool: compare the served schema with the declared file, if any."""
-    from pai_deps.verify.contracts import ContractCheck
-
     output = contract.contract_type == "mcp_output"
     checks: dict[str, Any] = {"serverStarted": True, "inServer": True}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pai_deps.verify.contracts import MCP_TYPES, ContractCheck, VerifyReport
+from pai_deps.verify.checks import MCP_TYPES, ContractCheck, VerifyReport
 
 SCHEMA_CLASSES = ("breaking", "risky", "compatible", "cosmetic")
 
