@@ -8,7 +8,9 @@ A command added to the catalog without an invocation fails the first test.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -20,7 +22,7 @@ from tests.conftest import Cli
 ROOT = Path(__file__).resolve().parent.parent
 
 # command -> (arguments after `--json`, the exit code it answers with); `{examples}` is the
-# copy of the example ecosystem, already synced.
+# copy of the example ecosystem, already synced, whose executables are on PATH.
 INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "error": (["show", "no-such-tool"], 1),
     "list": (["list"], 0),
@@ -54,6 +56,20 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "speckit context": (["speckit", "context", "email"], 0),
     "speckit failures": (["speckit", "failures", "meeting-intelligence"], 0),
     "ping": (["ping"], 0),
+    "verify": (["verify", "--all"], 0),
+    "drift": (["drift", "--all"], 0),
+    "verify-output": (
+        [
+            "verify-output",
+            "ical",
+            "ical list --json [--days]",
+            "-f",
+            "{examples}/ical/schemas/events.json",
+        ],
+        1,
+    ),
+    "verify-history": (["verify-history", "email"], 0),
+    "verify-history --contract": (["verify-history", "email", "-c", "email_search"], 0),
 }
 
 # Other shapes of the same documents: (command, arguments after `--json`, exit code).
@@ -101,7 +117,10 @@ def test_real_output_validates_against_its_schema(
     command: str,
     args: list[str],
     expected_exit: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    path = os.pathsep.join([str(examples / "bin"), str(Path(sys.executable).parent)])
+    monkeypatch.setenv("PATH", f"{path}{os.pathsep}{os.environ['PATH']}")
     assert cli("-q", "sync", str(examples)).exit_code == 0
     places = {"{examples}": str(examples), "{db}": db_target, "{tmp}": str(tmp_path)}
     for placeholder, value in places.items():

@@ -9,35 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import PaiDepsError, UsageError
-from pai_deps.output import Printer
-from pai_deps.words import plural
-
-if TYPE_CHECKING:
-    from pai_deps.verify.checks import ContractCheck, ToolVerification, VerifyReport
-    from pai_deps.verify.drift import ContractDrift, DriftReport
-    from pai_deps.verify.history import ContractHistory, ToolHistory
 
 MAX_TIMEOUT_S = 3600.0
 # Equals verify.checks.DEFAULT_TIMEOUT_S; not imported so `--help` stays light.
 DEFAULT_TIMEOUT_S = 10.0
-ICONS = {
-    "pass": "✓",
-    "found": "✓",
-    "fail": "✗",
-    "missing": "✗",
-    "failed": "✗",
-    "drift": "~",
-    "skip": "○",
-    "skipped": "○",
-    "unverified": "○",
-    "extra": "+",
-}
 
 
 def register(app: typer.Typer) -> None:
@@ -59,8 +40,13 @@ ToolArgument = Annotated[
 AllOption = Annotated[bool, typer.Option("--all", "-a", help="Every registered tool.")]
 
 
-def _seconds(ms: int) -> str:
-    return f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+def _one_or_all(tool: str | None, all_tools: bool) -> str | None:
+    """The tool asked for; None means every registered tool (`--all`)."""
+    if tool is not None and all_tools:
+        raise UsageError("Give a tool or --all, not both")
+    if tool is None and not all_tools:
+        raise UsageError("Give a tool id, or --all for every registered tool")
+    return tool
 
 
 # -- verify --------------------------------------------------------------------------------
@@ -153,9 +139,8 @@ def verify_command(
     contract fails, or cannot be checked unless --allow-unverified. Records every run (see
     verify-history)."""
     from pai_deps.verify.checks import VerifyOptions, default_jobs
-    from pai_deps.verify.contracts import verify
-    from pai_deps.verify.selection import select_tools
-    from pai_deps.verify.verify_json import report_json
+    from pai_deps.verify.contracts import verify_contracts
+    from pai_deps.verify.selection import CliContractNeeded
 
     if cli_only and mcp_only:
         raise UsageError("--cli-only and --mcp-only exclude each other")
@@ -170,185 +155,38 @@ def verify_command(
         raise UsageError("--with-output checks one CLI contract: verify <tool> [--contract "
                          "NAME] --with-output FILE (not with --mcp-only or --quick)")  # fmt: skip
     captured = _read_document(with_output) if with_output is not None else None
-    state = get_state(ctx)
-    with state.registry() as conn:
-        selected = select_tools(conn, tool, all_tools=all_tools)
-        if captured is not None:
-            contract = _only_cli_contract(conn, selected[0], contract)
-        options = VerifyOptions(
-            level="quick" if quick else "strict" if strict else "default",
-            cli=not mcp_only,
-            mcp=not cli_only and captured is None,
-            timeout=timeout,
-            jobs=jobs or default_jobs(),
-            allow_risky=allow_risky,
-            allow_unverified=allow_unverified,
-            snapshot=snapshot,
-            captured=captured,
-        )
-        with state.printer.progress("Verifying contracts") as progress:
-            report = verify(
-                conn, selected, options, contract=contract, save=not no_save, progress=progress
-            )
-    if state.json:
-        state.printer.json(report_json(report, cli=options.cli, mcp=options.mcp))
-    else:
-        _print_verify(state.printer, report)
-    if report.exit_code:
-        raise fail(report.exit_code)
-
-
-# The JSON says pass/fail/skip (the TypeScript tool's values); people read the words the
-# summary line uses.
-RESULT_WORDS = {"pass": "passed", "fail": "failed", "skip": "skipped"}
-
-
-def _only_cli_contract(conn: Any, tool: Any, contract: str | None) -> str:
-    """The CLI contract `--with-output` applies to: the one named, or the tool's only one."""
-    from pai_deps.repo import contracts
-    from pai_deps.verify.selection import contract_label, find_contract
-
-    if contract is not None:
-        row = find_contract(conn, tool, contract)
-        if row.contract_type != "cli_output":
-            raise UsageError(f"--with-output checks a CLI contract, not {contract_label(row)}")
-        return contract_label(row)
-    cli = [c for c in contracts.list_contracts_of(conn, tool_id=tool.id)
-           if c.contract_type == "cli_output"]  # fmt: skip
-    if len(cli) != 1:
-        raise UsageError(
-            f"'{tool.id}' has {plural(len(cli), 'CLI contract')}: name one with --contract"
-        )
-    return contract_label(cli[0])
-
-
-def _check_row(check: ContractCheck, status: str, detail: str | None = None) -> list[object]:
-    duration = _seconds(check.duration_ms) if check.duration_ms else None
-    word = RESULT_WORDS.get(status, status)
-    name = check.contract.name
-    if check.contract.contract_type == "mcp_output":
-        name += " (output)"  # beside the same tool's input-schema row
-    return [ICONS.get(status, "?"), name, word, detail or check.message, duration]
-
-
-# Extra tools shown one per row; the rest are counted.
-MAX_EXTRA_ROWS = 10
-
-
-def _tool_rows(result: ToolVerification) -> list[list[object]]:
-    from pai_deps.verify.verify_json import mcp_status
-
-    rows: list[list[object]] = []
-    session = result.mcp
-    for check in result.checks:
-        if check.unverified is not None:
-            rows.append(_check_row(check, "unverified", f"not checked: {check.unverified}"))
-            continue
-        if check.contract.contract_type not in ("mcp_tool", "mcp_output"):
-            rows.append(_check_row(check, check.outcome))
-            continue
-        status = "drift" if check.outcome == "drift" else mcp_status(check)
-        detail = "see the server error above" if session and session.error else None
-        rows.append(_check_row(check, status, detail))
-    if session is None:
-        return rows
-    for finding in session.snapshot_findings:
-        if finding.outcome != "pass":
-            icon = ICONS.get(finding.outcome, "?")
-            rows.append([icon, finding.name, f"snapshot {finding.outcome}", finding.message, None])
-    extra = session.extra
-    rows.extend(
-        [ICONS["extra"], name, "extra", "listed by the server, not declared", None]
-        for name in extra[:MAX_EXTRA_ROWS]
+    options = VerifyOptions(
+        level="quick" if quick else "strict" if strict else "default",
+        cli=not mcp_only,
+        mcp=not cli_only and captured is None,
+        timeout=timeout,
+        jobs=jobs or default_jobs(),
+        allow_risky=allow_risky,
+        allow_unverified=allow_unverified,
+        snapshot=snapshot,
+        captured=captured,
     )
-    if len(extra) > MAX_EXTRA_ROWS:
-        more = len(extra) - MAX_EXTRA_ROWS
-        rows.append([ICONS["extra"], f"... and {more} more", "extra", "(--json lists them)", None])
-    return rows
-
-
-def _print_verify(p: Printer, report: VerifyReport) -> None:
-    from pai_deps.render.tables import table
-
-    for warning in report.warnings:
-        p.warn(warning)
-    for result in report.tools:
-        tool = result.tool
-        commit = f" @ {result.git_commit}" if result.git_commit else ""
-        if p.quiet:
-            for check in result.checks:
-                if check.outcome == "fail" or (
-                    check.unverified is not None and not report.allow_unverified
-                ):
-                    p.answer(f"{tool.id}: {check.contract.name}: {check.message}")
-            continue
-        p.info(f"{tool.id} ({tool.type}) in {tool.path}{commit}")
-        if not result.checks and result.mcp is None:
-            p.info("  nothing to verify")
-            p.info()
-            continue
-        session = result.mcp
-        if session is not None and session.skipped is None:
-            if session.started:
-                server = " ".join(x for x in (session.server_name, session.server_version) if x)
-                p.info(
-                    f"  MCP server `{session.command}`: {server or 'unnamed'}, protocol "
-                    f"{session.protocol_version}, {plural(session.listed, 'tool')} in "
-                    f"{plural(session.pages, 'page')} ({_seconds(session.duration_ms)})"
-                )
-            elif session.error:
-                p.info(f"  MCP server `{session.command}` failed: {session.error}")
-        p.render(
-            table(
-                ["", "Contract", "Result", "Detail", "Time"], _tool_rows(result), right=("Time",)
-            ),
-            answer=False,
-        )
-        counts = result.counts
-        parts = [f"{counts.passed} passed", f"{counts.failed} failed"]
-        if counts.unverified:
-            parts.append(f"{counts.unverified} not checked")
-        if counts.skipped - counts.unverified > 0:
-            parts.append(f"{counts.skipped - counts.unverified} skipped")
-        parts.extend(_schema_classes(counts, report.allow_risky))
-        if counts.mcp_extra:
-            parts.append(f"{counts.mcp_extra} extra")
-        p.info(f"  {', '.join(parts)} ({_seconds(result.duration_ms)})")
-        p.info()
-    counts = report.counts
-    scope = f"{plural(len(report.tools), 'tool')}, {report.level} level"
-    saved = "" if report.saved else "; not saved (--no-save)"
-    took = _seconds(report.duration_ms)
-    if report.status == "fail" and not counts.failed:
-        p.answer(
-            f"FAIL: {plural(counts.unverified, 'contract')} could not be checked "
-            f"({scope}, {took}{saved}); --allow-unverified makes that a warning"
-        )
-    elif report.status == "fail":
-        unchecked = f"; {counts.unverified} not checked" if counts.unverified else ""
-        p.answer(
-            f"FAIL: {counts.failed} of {plural(counts.checked, 'contract')} checked failed"
-            f"{unchecked} ({scope}, {took}{saved})"
-        )
-    elif report.status == "pass":
-        unchecked = f"; {counts.unverified} not checked (allowed)" if counts.unverified else ""
-        p.answer(
-            f"PASS: {plural(counts.checked, 'contract')} checked, all hold{unchecked} "
-            f"({scope}, {took}{saved})"
-        )
+    state = get_state(ctx)
+    try:
+        with state.registry() as conn, state.printer.progress("Verifying contracts") as progress:
+            wanted = _one_or_all(tool, all_tools)  # after opening the registry, as always
+            doc = verify_contracts(
+                conn, wanted, options, contract=contract, save=not no_save, progress=progress
+            )
+    except CliContractNeeded as exc:
+        raise UsageError(
+            f"--with-output checks a CLI contract, not {exc.named}"
+            if exc.named
+            else f"{exc.message}: name one with --contract"
+        ) from None
+    if state.json:
+        state.printer.json(doc)
     else:
-        p.answer(f"NOTHING VERIFIED: 0 contracts checked ({scope}{saved})")
+        from pai_deps.render.verify import verify_report
 
-
-def _schema_classes(counts: Any, allow_risky: bool) -> list[str]:
-    """`2 with compatible schema changes`, `1 with risky (allowed) schema changes`, ..."""
-    parts = []
-    for name in ("breaking", "risky", "compatible", "cosmetic"):
-        count = getattr(counts, name)
-        if count:
-            label = "risky (allowed)" if name == "risky" and allow_risky else name
-            parts.append(f"{count} with {label} schema changes")
-    return parts
+        verify_report(state.printer, doc)
+    if not doc.success:
+        raise fail()
 
 
 # -- drift -----------------------------------------------------------------------------------
@@ -374,116 +212,19 @@ def drift_command(
     Each change is classified (breaking, risky, compatible, cosmetic) by the direction
     data flows. Exit 1 on breaking (and risky) drift and on missing or unreadable schema
     files."""
-    from pai_deps.verify.drift import check_drift
-    from pai_deps.verify.selection import select_tools
+    from pai_deps.verify.drift import drift
 
     state = get_state(ctx)
     with state.registry() as conn:
-        selected = select_tools(conn, tool, all_tools=all_tools)
-        report = check_drift(conn, selected, update=update, allow_risky=allow_risky)
+        doc = drift(conn, _one_or_all(tool, all_tools), update=update, allow_risky=allow_risky)
     if state.json:
-        state.printer.json(report.to_json())
+        state.printer.json(doc)
     else:
-        _print_drift(state.printer, report)
-    if report.exit_code:
-        raise fail(report.exit_code)
+        from pai_deps.render.drift import drift_report
 
-
-DRIFT_ICONS = {
-    "unchanged": "✓",
-    "equivalent": "✓",
-    "new": "+",
-    "missing": "✗",
-    "error": "✗",
-    "no-schema": "○",
-}
-
-
-def _drift_icon(item: ContractDrift, allow_risky: bool) -> str:
-    if item.status == "drift":
-        return "✗" if item.fails(allow_risky=allow_risky) else "~"
-    return DRIFT_ICONS[item.status]
-
-
-def _drift_status(item: ContractDrift) -> str:
-    label = item.status.replace("-", " ")
-    if item.status == "drift":
-        label = f"drift ({item.severity})"
-    return label + (", accepted" if item.updated else "")
-
-
-def _print_drift(p: Printer, report: DriftReport) -> None:
-    from pai_deps.render.tables import table
-
-    if not report.all():
-        p.info("No contracts to check.")
-        return
-    for tool in report.tools:
-        if not tool.contracts:
-            continue
-        if p.quiet:
-            for item in tool.contracts:
-                if item.fails(allow_risky=report.allow_risky):
-                    p.answer(f"{tool.tool.id}: {item.contract.name}: {_drift_status(item)}")
-            continue
-        p.info(f"{tool.tool.id}")
-        shown = [item for item in tool.contracts if item.status != "no-schema" or p.verbose]
-        rows = [
-            [
-                _drift_icon(item, report.allow_risky),
-                item.contract.name,
-                item.contract.contract_type,
-                _drift_status(item),
-                item.message if item.status != "unchanged" else item.contract.schema_path,
-            ]
-            for item in shown
-        ]
-        if rows:
-            p.render(table(["", "Contract", "Type", "Status", "Detail"], rows), answer=False)
-        hidden = len(tool.contracts) - len(shown)
-        if hidden:
-            p.info(f"  {plural(hidden, 'contract')} without a schema file (-v lists them)")
-        for item in tool.contracts:
-            if not item.changes:
-                continue
-            p.info(f"  Changes in {item.contract.name} ({item.direction} schema):")
-            p.render(
-                table(
-                    ["Severity", "Pointer", "Change"],
-                    [[c.severity, c.pointer or "/", c.message] for c in item.changes],
-                ),
-                answer=False,
-            )
-        p.info()
-    summary = report.summary()
-    severities = ", ".join(
-        f"{summary[s]} {s}"
-        for s in ("breaking", "risky", "compatible", "cosmetic", "unknown")
-        if summary[s]
-    )
-    parts = [
-        f"{summary[key]} {label}"
-        for key, label in (
-            ("unchanged", "unchanged"),
-            ("equivalent", "equivalent"),
-            ("drifted", f"drifted ({severities})"),
-            ("new", "new"),
-            ("missing", "missing"),
-            ("errors", "unreadable"),
-            ("noSchema", "without schema"),
-        )
-        if summary[key]
-    ]
-    p.info(f"Results: {', '.join(parts)}")
-    if report.updated:
-        p.info(f"Accepted {plural(report.updated, 'schema')} as the new baseline.")
-    failing = summary["failing"]
-    if failing:
-        p.answer(
-            f"FAIL: {plural(failing, 'contract')} drifted in a way that breaks or cannot be checked"
-        )
-    else:
-        p.answer(f"OK: {plural(summary['total'], 'contract')}, nothing breaking")
+        drift_report(state.printer, doc)
+    if not doc.success:
+        raise fail()
 
 
 # -- verify-output -------------------------------------------------------------------------------
@@ -516,22 +257,14 @@ def verify_output_command(
     text, source = _read_document(file)
     state = get_state(ctx)
     with state.registry() as conn:
-        result = check_output(conn, tool, contract, text, source=source)
-    p = state.printer
-    for warning in result.warnings:
-        p.warn(warning)
+        doc = check_output(conn, tool, contract, text, source=source)
     if state.json:
-        p.json(result.to_json())
-    elif result.valid:
-        p.answer(f"Valid: {source} conforms to {result.contract.name} ({result.schema_file})")
+        state.printer.json(doc)
     else:
-        for error in result.errors:
-            p.answer(f"{error.pointer}: {error.message}")
-        p.info(
-            f"Invalid: {plural(len(result.errors), 'error')} in {source} against "
-            f"{result.schema_file}"
-        )
-    if not result.valid:
+        from pai_deps.render.verify import conformance
+
+        conformance(state.printer, doc)
+    if not doc.valid:
         raise fail()
 
 
@@ -570,103 +303,14 @@ def verify_history_command(
     ] = 20,
 ) -> None:
     """Past verify runs of a tool (or of one contract), newest first."""
-    from pai_deps.verify import history
+    from pai_deps.verify.history import history
 
     state = get_state(ctx)
-    p = state.printer
     with state.registry() as conn:
-        if contract is not None:
-            _print_contract_history(p, history.contract_history(conn, tool, contract, limit=limit))
-        else:
-            _print_tool_history(p, history.tool_history(conn, tool, limit=limit))
+        doc = history(conn, tool, contract=contract, limit=limit)
+    if state.json:
+        state.printer.json(doc)
+    else:
+        from pai_deps.render.verify import verify_history
 
-
-def _counts(ok: int, bad: int, skipped: int, bad_label: str = "failed") -> str:
-    if not (ok or bad or skipped):
-        return "-"
-    text = f"{ok} ok, {bad} {bad_label}"
-    return text + (f", {skipped} skipped" if skipped else "")
-
-
-def _print_tool_history(p: Printer, found: ToolHistory) -> None:
-    from pai_deps.render.tables import table
-    from pai_deps.verify.history import local_time, run_json
-
-    tool = found.tool
-    if p.json_mode:
-        p.json(
-            {
-                "success": True,
-                "tool": tool.id,
-                "history": [run_json(row) for row in found.runs],
-                "count": len(found.runs),
-                "lastVerified": tool.last_verified,
-            }
-        )
-        return
-    if not found.runs:
-        p.answer(f"No verification history for '{tool.id}'.")
-        p.info(f"Run 'pai-deps verify {tool.id}' to record some.")
-        return
-    p.info(f"Verification history of {tool.id}")
-    rows = [
-        [
-            local_time(row.verified_at),
-            f"{ICONS.get(row.status, '?')} {row.status}",
-            row.level,
-            _counts(row.cli_passed, row.cli_failed, row.cli_skipped),
-            _counts(row.mcp_found, row.mcp_missing + row.mcp_failed, row.mcp_skipped)
-            + (f", {row.mcp_extra} extra" if row.mcp_extra else ""),
-            row.git_commit,
-            _seconds(row.duration_ms),
-        ]
-        for row in found.runs
-    ]
-    p.render(
-        table(["When", "Status", "Level", "CLI", "MCP", "Commit", "Took"], rows, right=("Took",))
-    )
-    p.info(f"{plural(len(found.runs), 'run')}, newest first.")
-    if tool.last_verified:
-        p.info(f"Last verified: {local_time(tool.last_verified)}")
-
-
-def _print_contract_history(p: Printer, found: ContractHistory) -> None:
-    from pai_deps.render.tables import table
-    from pai_deps.verify.history import check_json, local_time
-    from pai_deps.verify.selection import contract_label
-
-    contract = found.contract
-    if p.json_mode:
-        p.json(
-            {
-                "success": True,
-                "tool": found.tool.id,
-                "contract": {
-                    "id": contract.id,
-                    "type": contract.contract_type,
-                    "name": contract.name,
-                    "status": contract.status,
-                    "lastVerified": contract.last_verified,
-                },
-                "history": [check_json(row) for row in found.checks],
-                "count": len(found.checks),
-            }
-        )
-        return
-    label = contract_label(contract)
-    if not found.checks:
-        p.answer(f"No verification history for {label} of '{found.tool.id}'.")
-        return
-    p.info(f"Verification history of {label} ({found.tool.id})")
-    rows = [
-        [
-            local_time(row.verified_at),
-            f"{ICONS.get(row.status, '?')} {row.status}",
-            row.git_commit,
-            _seconds(row.duration_ms) if row.duration_ms is not None else None,
-            (row.details or {}).get("message") if isinstance(row.details, dict) else None,
-        ]
-        for row in found.checks
-    ]
-    p.render(table(["When", "Status", "Commit", "Took", "Detail"], rows, right=("Took",)))
-    p.info(f"{plural(len(found.checks), 'check')}, newest first.")
+        verify_history(state.printer, doc)

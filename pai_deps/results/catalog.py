@@ -53,6 +53,12 @@ OUTPUTS: dict[str, str] = {
     "speckit context": "pai_deps.results.speckit:PlanningContext",
     "speckit failures": "pai_deps.results.speckit:FailureModes",
     "ping": "pai_deps.results.meta:Pong",
+    # contracts
+    "verify": "pai_deps.results.verify:VerifyDocument",
+    "drift": "pai_deps.results.drift:DriftDocument",
+    "verify-output": "pai_deps.results.verify:ConformanceDocument",
+    "verify-history": "pai_deps.results.verify:ToolHistoryDocument",
+    "verify-history --contract": "pai_deps.results.verify:ContractHistoryDocument",
 }
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -83,8 +89,9 @@ def output_schema(command: str) -> dict[str, Any]:
 
 
 def schema_file(command: str) -> str:
-    """`ci affected` -> `ci-affected.schema.json`."""
-    return command.replace(" ", "-") + ".schema.json"
+    """`ci affected` -> `ci-affected.schema.json`; an option that changes the document
+    names a file of its own: `verify-history --contract` -> `verify-history-contract...`."""
+    return command.replace(" --", " ").replace(" ", "-") + ".schema.json"
 
 
 def schema_text(command: str) -> str:

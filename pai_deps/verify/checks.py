@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pai_deps.models import ContractRow, ToolRow
+from pai_deps.models import ContractRow, ContractType, ToolRow
 from pai_deps.schemacompat import SchemaChange
 
 if TYPE_CHECKING:
@@ -159,6 +159,15 @@ def _status(counts: RunCounts, *, allow_unverified: bool) -> Status:
     return "pass" if counts.checked else "skip"
 
 
+def mcp_status(check: ContractCheck) -> Literal["found", "missing", "failed", "skipped"]:
+    """An MCP contract's result in the TypeScript tool's words."""
+    if check.outcome == "skip":
+        return "skipped"
+    if check.presence == "missing":
+        return "missing"
+    return "failed" if check.outcome == "fail" else "found"
+
+
 def _bucket(check: ContractCheck) -> str:
     """The `RunCounts` field one checked contract adds to."""
     kind = check.contract.contract_type
@@ -215,9 +224,10 @@ class ToolVerification:
     def status(self) -> Status:
         return _status(self.counts, allow_unverified=self.allow_unverified)
 
-    def unverified(self) -> list[tuple[str, str, str]]:
-        """(contract type, name, why) of every declared contract that was not checked."""
-        found: list[tuple[str, str, str]] = [
+    def unverified(self) -> list[tuple[ContractType | Literal["mcp_server"], str, str]]:
+        """(contract type, name, why) of every declared contract that was not checked; a
+        server nobody can start is `mcp_server`."""
+        found: list[tuple[ContractType | Literal["mcp_server"], str, str]] = [
             (c.contract.contract_type, c.contract.name, c.unverified)
             for c in self.checks
             if c.unverified is not None

@@ -9,7 +9,6 @@ document is validated with the draft the schema declares, format checking on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,43 +21,7 @@ from pai_deps.verify.selection import contract_label, find_contract, schema_file
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
-
-
-@dataclass
-class Conformance:
-    tool: ToolRow
-    contract: ContractRow
-    schema_file: Path
-    source: str
-    errors: list[Any]  # OutputError; typed loosely so jsonschema loads only when used
-    draft: str = "draft7"
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "success": self.valid,
-            "valid": self.valid,
-            "tool": self.tool.id,
-            "contract": self.contract.name,
-            "contractType": self.contract.contract_type,
-            "schemaPath": str(self.schema_file),
-            "source": self.source,
-            "draft": self.draft,
-            "warnings": self.warnings,
-            "errors": [
-                {
-                    "path": error.pointer,
-                    "message": error.message,
-                    "keyword": error.keyword,
-                    "schemaPath": error.schema_pointer,
-                }
-                for error in self.errors
-            ],
-        }
+    from pai_deps.results.verify import ConformanceDocument
 
 
 def contract_schema(
@@ -80,13 +43,32 @@ def contract_schema(
 
 def check_output(
     conn: Connection, tool_id: str, ref: str, text: str, *, source: str
-) -> Conformance:
+) -> ConformanceDocument:
     """Validate `text` (a JSON document read from `source`) against the contract's schema."""
+    from pai_deps.results.verify import ConformanceDocument, OutputProblem
     from pai_deps.verify.validation import validation
 
     tool, contract, path, schema = contract_schema(conn, tool_id, ref)
     document = parse_json_text(text, source)
     result = validation(document, schema, default=DEFAULT_DRAFT[contract.contract_type])
-    return Conformance(
-        tool, contract, path, source, result.errors, result.draft, list(result.warnings)
+    valid = not result.errors
+    return ConformanceDocument(
+        success=valid,
+        valid=valid,
+        tool=tool.id,
+        contract=contract.name,
+        contract_type=contract.contract_type,
+        schema_path=str(path),
+        source=source,
+        draft=result.draft,
+        warnings=list(result.warnings),
+        errors=[
+            OutputProblem(
+                path=error.pointer,
+                message=error.message,
+                keyword=error.keyword,
+                schema_path=error.schema_pointer,
+            )
+            for error in result.errors
+        ],
     )

@@ -13,7 +13,7 @@ Levels: `quick` only looks for the executables; `default` runs `<command> --help
 must exit 0 and print usage (or the manifest's `help:` arguments), runs the `probe:` and
 validates its output, and lists the MCP server's tools; `strict` also wants every
 `--flag` the manifest's command mentions to appear in that help text. The checks
-themselves are `cli_check` and `mcp_check`; the JSON document is `verify_json`.
+themselves are `cli_check` and `mcp_check`; the JSON document is `document`'s.
 
 Exit rule: 1 when a contract failed, or when a declared contract could not be checked
 (unverified: no `mcp_start`, a missing schema file) unless `--allow-unverified`; schema
@@ -23,6 +23,7 @@ changes are judged by the shared policy, `--allow-risky` included.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from pai_deps.db import Connection
 from pai_deps.models import ToolRow
@@ -31,7 +32,11 @@ from pai_deps.verify.checks import MCP_TYPES, ToolVerification, VerifyOptions, V
 from pai_deps.verify.mcp_check import NO_START
 from pai_deps.verify.record import record
 from pai_deps.verify.schedule import plan_checks, run_checks
+from pai_deps.verify.selection import only_cli_contract, select_tools
 from pai_deps.words import plural
+
+if TYPE_CHECKING:
+    from pai_deps.results.verify import VerifyDocument
 
 
 def verify(
@@ -92,3 +97,23 @@ def _warnings(report: VerifyReport) -> list[str]:
             reason = "every contract was skipped"
         warnings.append(f"0 contracts checked ({reason}): nothing was verified")
     return warnings
+
+
+def verify_contracts(
+    conn: Connection,
+    tool_id: str | None,
+    options: VerifyOptions,
+    *,
+    contract: str | None = None,
+    save: bool = True,
+    progress: Progress | None = None,
+) -> VerifyDocument:
+    """`verify`: one registered tool (every one when `tool_id` is None), or one contract of
+    it; with a captured output, the CLI contract it belongs to."""
+    from pai_deps.verify.document import verify_document
+
+    selected = select_tools(conn, tool_id)
+    if options.captured is not None:
+        contract = only_cli_contract(conn, selected[0], contract)
+    report = verify(conn, selected, options, contract=contract, save=save, progress=progress)
+    return verify_document(report, cli=options.cli, mcp=options.mcp)

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pai_deps.db import Connection, transaction
 from pai_deps.errors import PaiDepsError
 from pai_deps.models import ContractRow, ToolRow
 from pai_deps.repo import contracts
+from pai_deps.results.drift import DriftSeverity, DriftStatus
 from pai_deps.schemacompat import (
     DEFAULT_DRAFT,
     Direction,
@@ -44,10 +45,11 @@ from pai_deps.schemacompat import (
     worst_severity,
 )
 from pai_deps.schemas import normalise, parse_json_text, schema_hash
-from pai_deps.verify.selection import schema_file
+from pai_deps.verify.selection import schema_file, select_tools
 
-DriftStatus = Literal["unchanged", "equivalent", "drift", "new", "missing", "error", "no-schema"]
-DriftSeverity = Literal["breaking", "risky", "compatible", "cosmetic", "unknown"]
+if TYPE_CHECKING:
+    from pai_deps.results.drift import DriftDocument, DriftSummary
+
 
 # Which way data flows through each kind of contract (see the module docstring).
 DIRECTION: dict[str, Direction] = {
@@ -92,26 +94,6 @@ class ContractDrift:
             return False
         return fails(self.severity, allow_risky=allow_risky)
 
-    def to_json(self, *, allow_risky: bool) -> dict[str, Any]:
-        document: dict[str, Any] = {
-            "contract": self.contract.name,
-            "contractType": self.contract.contract_type,
-            "status": self.status,
-            "direction": self.direction,
-            "schemaPath": self.contract.schema_path,
-            "schemaFile": self.schema_file,
-            "storedHash": self.contract.schema_hash,
-            "currentHash": self.current_hash,
-            "severity": self.severity,
-            "failing": self.fails(allow_risky=allow_risky),
-            "updated": self.updated,
-            "message": self.message,
-            "changes": [change.as_dict() for change in self.changes],
-        }
-        if self.status in ("missing", "error"):
-            document["error"] = self.message
-        return document
-
 
 @dataclass
 class ToolDrift:
@@ -139,39 +121,59 @@ class DriftReport:
     def exit_code(self) -> int:
         return 1 if self.failing else 0
 
-    def summary(self) -> dict[str, int]:
-        drifted = [item for item in self.all() if item.status == "drift"]
-        by_severity = {
-            severity: sum(1 for item in drifted if item.severity == severity)
-            for severity in ("breaking", "risky", "compatible", "cosmetic", "unknown")
-        }
-        return {
-            "unchanged": self.count("unchanged"),
-            "equivalent": self.count("equivalent"),
-            "drifted": len(drifted),
-            **by_severity,
-            "new": self.count("new"),
-            "missing": self.count("missing"),
-            "errors": self.count("error"),
-            "noSchema": self.count("no-schema"),
-            "failing": len(self.failing),
-            "updated": self.updated,
-            "total": len(self.all()),
-        }
+    def summary(self) -> DriftSummary:
+        from pai_deps.results.drift import DriftSummary
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "success": self.exit_code == 0,
-            "tools": [
-                {
-                    "tool": tool.tool.id,
-                    "contracts": [c.to_json(allow_risky=self.allow_risky) for c in tool.contracts],
-                }
+        drifted = [item for item in self.all() if item.status == "drift"]
+        return DriftSummary(
+            unchanged=self.count("unchanged"),
+            equivalent=self.count("equivalent"),
+            drifted=len(drifted),
+            **{
+                severity: sum(1 for item in drifted if item.severity == severity)
+                for severity in ("breaking", "risky", "compatible", "cosmetic", "unknown")
+            },
+            new=self.count("new"),
+            missing=self.count("missing"),
+            errors=self.count("error"),
+            no_schema=self.count("no-schema"),
+            failing=len(self.failing),
+            updated=self.updated,
+            total=len(self.all()),
+        )
+
+    def document(self) -> DriftDocument:
+        """What `drift --json` prints."""
+        from pai_deps.results.drift import ContractDriftEntry, DriftDocument, ToolDriftEntry
+
+        def entry(item: ContractDrift) -> ContractDriftEntry:
+            failed = item.status in ("missing", "error")
+            return ContractDriftEntry(
+                contract=item.contract.name,
+                contract_type=item.contract.contract_type,
+                status=item.status,
+                direction=item.direction,
+                schema_path=item.contract.schema_path,
+                schema_file=item.schema_file,
+                stored_hash=item.contract.schema_hash,
+                current_hash=item.current_hash,
+                severity=item.severity,
+                failing=item.fails(allow_risky=self.allow_risky),
+                updated=item.updated,
+                message=item.message,
+                changes=item.changes,
+                error=item.message if failed else None,
+            )
+
+        return DriftDocument(
+            success=self.exit_code == 0,
+            tools=[
+                ToolDriftEntry(tool=tool.tool.id, contracts=[entry(c) for c in tool.contracts])
                 for tool in self.tools
             ],
-            "summary": self.summary(),
-            "allowRisky": self.allow_risky,
-        }
+            summary=self.summary(),
+            allow_risky=self.allow_risky,
+        )
 
 
 def check_contract(tool: ToolRow, contract: ContractRow) -> ContractDrift:
@@ -272,3 +274,11 @@ def check_drift(
                 item.updated = True
         report.updated = len(accepted)
     return report
+
+
+def drift(
+    conn: Connection, tool_id: str | None, *, update: bool = False, allow_risky: bool = False
+) -> DriftDocument:
+    """`drift`: one registered tool's contracts (every tool's when `tool_id` is None)."""
+    selected = select_tools(conn, tool_id)
+    return check_drift(conn, selected, update=update, allow_risky=allow_risky).document()

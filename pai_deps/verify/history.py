@@ -7,89 +7,98 @@ what it never exposed (`cliSkipped`, `mcpExtra`, `durationMs`, ...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
-from pai_deps.models import ContractRow, ToolRow, VerificationRow, VerificationRunRow
+from pai_deps.models import VerificationRow, VerificationRunRow
 from pai_deps.registry import require_tool
 from pai_deps.repo import runs, verifications
+from pai_deps.results.verify import (
+    CheckEntry,
+    ContractHistoryDocument,
+    HistoryContract,
+    RunEntry,
+    ToolHistoryDocument,
+)
 from pai_deps.verify.selection import find_contract
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
 
 
-@dataclass
-class ToolHistory:
-    tool: ToolRow
-    runs: list[VerificationRunRow]
+def history(
+    conn: Connection, tool_id: str, *, contract: str | None, limit: int
+) -> ToolHistoryDocument | ContractHistoryDocument:
+    """A tool's runs, or with `contract` that contract's checks: the newest `limit`."""
+    if contract is not None:
+        return contract_history(conn, tool_id, contract, limit=limit)
+    return tool_history(conn, tool_id, limit=limit)
 
 
-@dataclass
-class ContractHistory:
-    tool: ToolRow
-    contract: ContractRow
-    checks: list[VerificationRow]
-
-
-def tool_history(conn: Connection, tool_id: str, *, limit: int) -> ToolHistory:
+def tool_history(conn: Connection, tool_id: str, *, limit: int) -> ToolHistoryDocument:
     tool = require_tool(conn, tool_id)
-    return ToolHistory(tool, runs.list_runs_of(conn, tool_id=tool.id, limit=limit))
+    rows = runs.list_runs_of(conn, tool_id=tool.id, limit=limit)
+    return ToolHistoryDocument(
+        tool=tool.id,
+        history=[_run_entry(row) for row in rows],
+        count=len(rows),
+        last_verified=tool.last_verified,
+    )
 
 
 def contract_history(
     conn: Connection, tool_id: str, contract: str, *, limit: int
-) -> ContractHistory:
+) -> ContractHistoryDocument:
     tool = require_tool(conn, tool_id)
     row = find_contract(conn, tool, contract)
     checks = verifications.list_contract_history(conn, contract_id=row.id, limit=limit)
-    return ContractHistory(tool, row, checks)
+    return ContractHistoryDocument(
+        tool=tool.id,
+        contract=HistoryContract(
+            id=row.id,
+            type=row.contract_type,
+            name=row.name,
+            status=row.status,
+            last_verified=row.last_verified,
+        ),
+        history=[_check_entry(check) for check in checks],
+        count=len(checks),
+    )
 
 
-def local_time(stamp: str) -> str:
-    """A stored UTC stamp in the local zone, ISO 8601 with its offset, to the second."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    return moment.astimezone().isoformat(timespec="seconds")
-
-
-def _part_status(failed: int, passed: int) -> str | None:
+def _part_status(failed: int, passed: int) -> Literal["pass", "fail"] | None:
     """`pass`/`fail` for one side of a run, None when that side checked nothing."""
     if failed:
         return "fail"
     return "pass" if passed else None
 
 
-def run_json(row: VerificationRunRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "verifiedAt": row.verified_at,
-        "overallStatus": row.status,
-        "level": row.level,
-        "cliStatus": _part_status(row.cli_failed, row.cli_passed),
-        "cliPassed": row.cli_passed,
-        "cliFailed": row.cli_failed,
-        "cliSkipped": row.cli_skipped,
-        "mcpStatus": _part_status(row.mcp_missing + row.mcp_failed, row.mcp_found),
-        "mcpFound": row.mcp_found,
-        "mcpMissing": row.mcp_missing,
-        "mcpFailed": row.mcp_failed,
-        "mcpSkipped": row.mcp_skipped,
-        "mcpExtra": row.mcp_extra,
-        "gitCommit": row.git_commit,
-        "durationMs": row.duration_ms,
-    }
+def _run_entry(row: VerificationRunRow) -> RunEntry:
+    return RunEntry(
+        id=row.id,
+        verified_at=row.verified_at,
+        overall_status=row.status,
+        level=row.level,
+        cli_status=_part_status(row.cli_failed, row.cli_passed),
+        cli_passed=row.cli_passed,
+        cli_failed=row.cli_failed,
+        cli_skipped=row.cli_skipped,
+        mcp_status=_part_status(row.mcp_missing + row.mcp_failed, row.mcp_found),
+        mcp_found=row.mcp_found,
+        mcp_missing=row.mcp_missing,
+        mcp_failed=row.mcp_failed,
+        mcp_skipped=row.mcp_skipped,
+        mcp_extra=row.mcp_extra,
+        git_commit=row.git_commit,
+        duration_ms=row.duration_ms,
+    )
 
 
-def check_json(row: VerificationRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "verifiedAt": row.verified_at,
-        "status": row.status,
-        "gitCommit": row.git_commit,
-        "durationMs": row.duration_ms,
-        "details": row.details,
-    }
+def _check_entry(row: VerificationRow) -> CheckEntry:
+    return CheckEntry(
+        id=row.id,
+        verified_at=row.verified_at,
+        status=row.status,
+        git_commit=row.git_commit,
+        duration_ms=row.duration_ms,
+        details=row.details,
+    )

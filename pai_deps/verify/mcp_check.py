@@ -87,15 +87,6 @@ class SnapshotFinding:
     verdict: str | None = None
     changes: list[SchemaChange] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.outcome,
-            "message": self.message,
-            "severity": self.verdict,
-            "changes": [c.as_dict() for c in self.changes],
-        }
-
 
 @dataclass
 class McpSession:
@@ -118,6 +109,7 @@ class McpSession:
     snapshot_findings: list[SnapshotFinding] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
+        """The server as a check's evidence records it (and `verify --json` shows it)."""
         return {
             "name": self.server_name,
             "version": self.server_version,

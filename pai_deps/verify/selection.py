@@ -1,7 +1,7 @@
 """Which tools and which contract a contract command works on, looked up one way for all.
 
-`verify`, `drift`, `verify-output` and `verify-history` take the same `[tool] [--all]`
-and contract names, so they share one set of rules and one set of error messages.
+`verify`, `drift`, `verify-output` and `verify-history` take the same tools and contract
+names, so they share one set of rules and one set of error messages.
 """
 
 from __future__ import annotations
@@ -26,13 +26,9 @@ CONTRACT_TYPES: tuple[str, ...] = (
 )
 
 
-def select_tools(conn: Connection, tool: str | None, *, all_tools: bool) -> list[ToolRow]:
-    """The one tool asked for, or every registered (non-stub) tool with `--all`."""
-    if tool is not None and all_tools:
-        raise UsageError("Give a tool or --all, not both")
+def select_tools(conn: Connection, tool: str | None) -> list[ToolRow]:
+    """The one tool asked for, or every registered (non-stub) tool when `tool` is None."""
     if tool is None:
-        if not all_tools:
-            raise UsageError("Give a tool id, or --all for every registered tool")
         return [row for row in tools.list_tools(conn) if not row.stub]
     return [require_registered(conn, tool)]
 
@@ -93,3 +89,34 @@ def schema_file(tool: ToolRow, schema_path: str) -> Path:
     from pai_deps.registry import resolve_schema_path
 
     return resolve_schema_path(Path(tool.path), schema_path)
+
+
+class CliContractNeeded(UsageError):
+    """A captured output is checked against one CLI contract, and none is singled out:
+    `named` is a contract of another type, or the tool has `count` CLI contracts."""
+
+    def __init__(self, tool: str, *, named: str | None = None, count: int = 0) -> None:
+        from pai_deps.words import plural
+
+        self.tool, self.named, self.count = tool, named, count
+        what = (
+            f"{named} is not a CLI contract"
+            if named
+            else f"'{tool}' has {plural(count, 'CLI contract')}"
+        )
+        super().__init__(what)
+
+
+def only_cli_contract(conn: Connection, tool: ToolRow, contract: str | None) -> str:
+    """The CLI contract a captured output is checked against: the one named, or the
+    tool's only one (as `type:name`)."""
+    if contract is not None:
+        row = find_contract(conn, tool, contract)
+        if row.contract_type != "cli_output":
+            raise CliContractNeeded(tool.id, named=contract_label(row))
+        return contract_label(row)
+    cli = [c for c in contracts.list_contracts_of(conn, tool_id=tool.id)
+           if c.contract_type == "cli_output"]  # fmt: skip
+    if len(cli) != 1:
+        raise CliContractNeeded(tool.id, count=len(cli))
+    return contract_label(cli[0])
