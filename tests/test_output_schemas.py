@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from tests.conftest import Cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# command -> (arguments after `--json`, the exit code it answers with); `{examples}` is the
-# copy of the example ecosystem, already synced, whose executables are on PATH.
+# command -> (arguments after `--json`, the exit code it answers with); they run in the
+# copy of the example ecosystem (`{examples}`, a git repository, already synced), its
+# executables on PATH.
 INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "error": (["show", "no-such-tool"], 1),
     "list": (["list"], 0),
@@ -70,6 +72,8 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     ),
     "verify-history": (["verify-history", "email"], 0),
     "verify-history --contract": (["verify-history", "email", "-c", "email_search"], 0),
+    "ci affected": (["ci", "affected", "ical/pai-manifest.yaml", "ical/schemas/events.json"], 0),
+    "ci check": (["ci", "check", "--quick"], 0),
 }
 
 # Other shapes of the same documents: (command, arguments after `--json`, exit code).
@@ -102,6 +106,7 @@ def test_docs_json_is_up_to_date() -> None:
 def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("schemas") / "examples"
     shutil.copytree(ROOT / "examples", copy)
+    subprocess.run(["git", "init", "-q", str(copy)], check=True, timeout=30)
     return copy
 
 
@@ -121,6 +126,7 @@ def test_real_output_validates_against_its_schema(
 ) -> None:
     path = os.pathsep.join([str(examples / "bin"), str(Path(sys.executable).parent)])
     monkeypatch.setenv("PATH", f"{path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.chdir(examples)
     assert cli("-q", "sync", str(examples)).exit_code == 0
     places = {"{examples}": str(examples), "{db}": db_target, "{tmp}": str(tmp_path)}
     for placeholder, value in places.items():

@@ -1,24 +1,17 @@
-"""`ci affected` and `ci check`: the registry at the moment of change (service: `pai_deps.ci`).
-
-`register` also wires the `hook` and `speckit` groups, which live in their own modules.
-"""
+"""`ci affected` and `ci check`: the registry at the moment of change (services:
+`pai_deps.ci.affected`, `pai_deps.ci.check`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import DatabaseError, PaiDepsError, UsageError
-from pai_deps.words import plural
-
-if TYPE_CHECKING:
-    from pai_deps.ci import AffectedResult, Check, CheckReport
-    from pai_deps.output import Printer
 
 ci_app = PaiTyper(
     name="ci",
@@ -89,7 +82,7 @@ def ci_affected(
     are listed, not dropped. Exit 1 when the change breaks something by itself (e.g. it
     deletes a manifest other tools depend on).
     """
-    from pai_deps.ci import affected
+    from pai_deps.ci.affected import affected
 
     state = get_state(ctx)
     file_mode = files or bool(paths)
@@ -100,7 +93,7 @@ def ci_affected(
     if staged and (base or head):
         raise UsageError("--staged compares the index with HEAD; it takes no --base/--head")
     with state.registry() as conn:
-        result = affected(
+        doc = affected(
             conn,
             Path.cwd(),
             base=base,
@@ -108,88 +101,21 @@ def ci_affected(
             staged=staged,
             files=paths if file_mode else None,
             direct=direct,
+            explain=explain,
         )
     if state.json:
-        document: dict[str, Any] = {"success": not result.problems, **result.to_json()}
-        if explain:
-            document["explain"] = result.explain()
-        state.printer.json(document)
-    elif list_:
-        for tool_id in result.tool_ids():
-            state.printer.answer(tool_id)
-        _print_problems(state.printer, result)
-    elif explain:
-        # These chains run the way a change flows; everywhere else `A -> B` is A depends on B.
-        state.printer.answer("How the change flows (file -> owning tool -> ... -> affected):")
-        for line in result.explain():
-            state.printer.answer(f"  {line}")
-        _print_problems(state.printer, result)
+        state.printer.json(doc)
     else:
-        _print_affected(state.printer, result)
-    if result.problems:
+        from pai_deps.render.ci import affected as render_affected
+
+        render_affected(
+            state.printer, doc, view="list" if list_ else "explain" if explain else "table"
+        )
+    if not doc.success:
         raise fail()
 
 
-def _describe_range(result: AffectedResult) -> str:
-    if result.mode == "staged":
-        return "staged changes"
-    if result.mode == "files":
-        return "given files"
-    return f"{result.base}...{result.head}"
-
-
-def _print_affected(p: Printer, result: AffectedResult) -> None:
-    from pai_deps.render.tables import arrow_path, table
-
-    if not result.files:
-        p.info(f"No changed files ({_describe_range(result)}).")
-        return
-    if result.changed:
-        p.answer(f"Changed tools ({len(result.changed)}):")
-        p.render(
-            table(
-                ["Tool", "Files"],
-                [[c.id + (" (new)" if c.new else ""), ", ".join(c.files)] for c in result.changed],
-            )
-        )
-    else:
-        p.answer("No registered tool is touched by this change.")
-    if result.affected:
-        p.answer("")
-        p.answer(f"Affected tools ({len(result.affected)}):")
-        p.render(
-            table(
-                ["Tool", "Type", "Depth", "Why (depends on)"],
-                # drawn as `affected` draws it: each tool depends on the next
-                [[a.id, a.type, a.depth, arrow_path(a.chain[::-1])] for a in result.affected],
-                right=("Depth",),
-            )
-        )
-    if result.unowned:
-        p.answer("")
-        p.answer(f"Files no tool owns ({len(result.unowned)}):")
-        for path in result.unowned:
-            p.answer(f"  {path}")
-    _print_problems(p, result)
-    p.info("")
-    p.info(
-        f"{plural(len(result.changed), 'tool')} changed, {len(result.affected)} affected, "
-        f"{plural(len(result.unowned), 'unowned file')} ({_describe_range(result)})"
-    )
-
-
-def _print_problems(p: Printer, result: AffectedResult) -> None:
-    if not result.problems:
-        return
-    p.answer("")
-    p.answer(f"Problems ({len(result.problems)}):")
-    for problem in result.problems:
-        p.answer(f"  ✗ {problem.message}")
-
-
 # -- ci check ----------------------------------------------------------------------------------
-
-_ICONS = {"pass": "✓", "fail": "✗", "warn": "!", "skip": "-"}
 
 
 @ci_app.command("check")
@@ -237,12 +163,12 @@ def ci_check(
     outside a git repository, or when the checks could not run at all (an unusable
     registry, an internal error): the pre-commit hook blocks a commit only on 1.
     """
-    from pai_deps.ci import run_checks
+    from pai_deps.ci.check import run_checks
 
     state = get_state(ctx)
     try:
         with state.registry() as conn:
-            report = run_checks(
+            doc = run_checks(
                 conn,
                 Path.cwd(),
                 staged=staged,
@@ -263,42 +189,10 @@ def ci_check(
             exit_code=2,
         ) from exc
     if state.json:
-        state.printer.json({"success": report.passed, **report.to_json()})
+        state.printer.json(doc)
     else:
-        _print_report(state.printer, report)
-    if not report.passed:
+        from pai_deps.render.ci import check_report
+
+        check_report(state.printer, doc)
+    if not doc.success:
         raise fail()
-
-
-def _print_report(p: Printer, report: CheckReport) -> None:
-    if report.nothing_to_check:
-        what = (
-            "the staged change touches no registered tool"
-            if report.mode == "staged"
-            else ("no registered tool lives in this repository")
-        )
-        p.info(f"Nothing to check: {what}.")
-        return
-    width = max(len(check.name) for check in report.checks)
-    for check in report.checks:
-        p.answer(f"{_ICONS[check.status]} {check.name.ljust(width)}  {check.summary}")
-        _print_issues(p, check)
-    for line in report.fixed:
-        p.info(f"Fixed: {line}")
-    for line in report.fix_errors:
-        p.warn(f"--fix could not: {line}")
-    counts = report.counts()
-    verdict = "passed" if report.passed else "FAILED"
-    p.answer(
-        f"ci check {verdict}: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['skipped']} skipped ({plural(len(report.changed), 'tool')} changed, "
-        f"{len(report.affected)} affected)"
-    )
-
-
-def _print_issues(p: Printer, check: Check) -> None:
-    marks = {"error": "✗", "warning": "!", "info": "·"}
-    for issue in check.issues:
-        p.answer(f"    {marks[issue.level]} {issue.message}")
-        for line in issue.details.get("lines", []):
-            p.answer(f"        {line}")

@@ -59,6 +59,8 @@ OUTPUTS: dict[str, str] = {
     "verify-output": "pai_deps.results.verify:ConformanceDocument",
     "verify-history": "pai_deps.results.verify:ToolHistoryDocument",
     "verify-history --contract": "pai_deps.results.verify:ContractHistoryDocument",
+    "ci affected": "pai_deps.results.ci:AffectedDocument",
+    "ci check": "pai_deps.results.ci:CheckDocument",
 }
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
