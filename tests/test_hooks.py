@@ -72,7 +72,7 @@ def test_install_status_uninstall(repo: Path) -> None:
     now = hooks.status(repo)
     assert now.installed and now.executable and not now.quick_mode
     assert now.installed_at == "2026-01-02T03:04:05Z"
-    assert now.to_json()["installedAt"] == "2026-01-02T03:04:05Z"
+    assert now.document()["installedAt"] == "2026-01-02T03:04:05Z"
 
     removed = hooks.uninstall(repo)
     assert removed.removed and not removed.backup_restored
@@ -112,7 +112,9 @@ def test_foreign_hook_needs_force(repo: Path) -> None:
         hooks.install(repo, quick=False, force=False)
     assert caught.value.exit_code == 1
     assert caught.value.code == "hook_exists"
-    assert "--force" in caught.value.message
+    # The service says what is in the way; the CLI words the flag (test_hook_cli).
+    assert isinstance(caught.value, hooks.HookExistsError)
+    assert (caught.value.hook, caught.value.backup) == (hook, backup_file(repo))
     assert str(backup_file(repo)) in caught.value.message
     assert hook.read_text(encoding="utf-8") == FOREIGN
     assert not backup_file(repo).exists()
@@ -210,17 +212,18 @@ def test_outside_a_repository_every_command_exits_2(tmp_path: Path) -> None:
 
 
 def test_json_shapes(repo: Path) -> None:
-    installed = hooks.install(repo, quick=True, force=False, now=NOW).to_json()
+    installed = hooks.install(repo, quick=True, force=False, now=NOW).document()
     assert installed["hookPath"] == str(hook_file(repo))
     assert (installed["backupCreated"], installed["quickMode"]) == (False, True)
-    assert set(hooks.status(repo).to_json()) >= {
+    assert set(hooks.status(repo).document()) >= {
         "installed",
         "installedAt",
         "quickMode",
         "backupExists",
         "foreignHookExists",
     }
-    assert hooks.uninstall(repo).to_json() == {
+    assert hooks.uninstall(repo).document() == {  # what `--json hook uninstall` prints
+        "success": True,
         "hookPath": str(hook_file(repo)),
         "removed": True,
         "backupRestored": False,

@@ -74,6 +74,9 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "verify-history --contract": (["verify-history", "email", "-c", "email_search"], 0),
     "ci affected": (["ci", "affected", "ical/pai-manifest.yaml", "ical/schemas/events.json"], 0),
     "ci check": (["ci", "check", "--quick"], 0),
+    "hook install": (["hook", "install"], 0),
+    "hook uninstall": (["hook", "uninstall"], 0),
+    "hook status": (["hook", "status"], 0),
 }
 
 # Other shapes of the same documents: (command, arguments after `--json`, exit code).

@@ -9,6 +9,7 @@ import typer
 
 from pai_deps.cli.helpfmt import PaiTyper
 from pai_deps.cli.state import get_state
+from pai_deps.errors import PaiDepsError
 
 hook_app = PaiTyper(
     name="hook",
@@ -43,14 +44,21 @@ def hook_install(
     from pai_deps import hooks
 
     state = get_state(ctx)
-    result = hooks.install(Path.cwd(), quick=quick, force=force)
+    try:
+        doc = hooks.install(Path.cwd(), quick=quick, force=force)
+    except hooks.HookExistsError as exc:
+        raise PaiDepsError(
+            f"A pre-commit hook not installed by pai-deps already exists at {exc.hook}. "
+            f"Use --force to replace it; it will be backed up to {exc.backup}.{exc.hint}",
+            code=exc.code,
+            details=exc.details,
+        ) from None
     if state.json:
-        state.printer.json({"success": True, **result.to_json()})
-        return
-    for warning in result.warnings:
-        state.printer.warn(warning)
-    for message in result.messages:
-        state.printer.info(message)
+        state.printer.json(doc)
+    else:
+        from pai_deps.render.hooks import installed
+
+        installed(state.printer, doc)
 
 
 @hook_app.command("uninstall")
@@ -59,12 +67,13 @@ def hook_uninstall(ctx: typer.Context) -> None:
     from pai_deps import hooks
 
     state = get_state(ctx)
-    result = hooks.uninstall(Path.cwd())
+    doc = hooks.uninstall(Path.cwd())
     if state.json:
-        state.printer.json({"success": True, **result.to_json()})
-        return
-    for message in result.messages:
-        state.printer.info(message)
+        state.printer.json(doc)
+    else:
+        from pai_deps.render.hooks import uninstalled
+
+        uninstalled(state.printer, doc)
 
 
 @hook_app.command("status")
@@ -73,22 +82,10 @@ def hook_status(ctx: typer.Context) -> None:
     from pai_deps import hooks
 
     state = get_state(ctx)
-    status = hooks.status(Path.cwd())
+    doc = hooks.status(Path.cwd())
     if state.json:
-        state.printer.json({"success": True, **status.to_json()})
-        return
-    p = state.printer
-    if status.installed:
-        installed = "yes"
-    elif status.foreign_hook_exists:
-        installed = "no (a hook pai-deps did not install is in place)"
+        state.printer.json(doc)
     else:
-        installed = "no"
-    p.answer(f"Installed: {installed}")
-    p.answer(f"Hook path: {status.hook_path}")
-    if status.installed:
-        p.answer(f"Installed at: {status.installed_at or 'unknown'}")
-        p.answer(f"Quick mode: {'yes' if status.quick_mode else 'no'}")
-    p.answer(f"Backup exists: {'yes' if status.backup_exists else 'no'}")
-    for message in status.messages:
-        p.info(message)
+        from pai_deps.render.hooks import status
+
+        status(state.printer, doc)

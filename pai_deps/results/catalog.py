@@ -61,6 +61,9 @@ OUTPUTS: dict[str, str] = {
     "verify-history --contract": "pai_deps.results.verify:ContractHistoryDocument",
     "ci affected": "pai_deps.results.ci:AffectedDocument",
     "ci check": "pai_deps.results.ci:CheckDocument",
+    "hook install": "pai_deps.results.hooks:HookInstallDocument",
+    "hook uninstall": "pai_deps.results.hooks:HookUninstallDocument",
+    "hook status": "pai_deps.results.hooks:HookStatusDocument",
 }
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
