@@ -183,6 +183,20 @@ def check_mcp(
         return checks, session
     session.duration_ms = round((time.monotonic() - started) * 1000)
     _describe(session, listing, known_names)
+    results = _judge_listing(tool, declared, session, listing, allow_risky)
+    if snapshot is not None:
+        session.snapshot_findings = compare_snapshot(snapshot, listing, allow_risky=allow_risky)
+    return results, session
+
+
+def _judge_listing(
+    tool: ToolRow,
+    declared: list[ContractRow],
+    session: McpSession,
+    listing: McpListing,
+    allow_risky: bool,
+) -> list[ContractCheck]:
+    """Each declared contract against what the server listed."""
     listed = {item.name: item for item in listing.tools}
     results = []
     for contract in declared:
@@ -200,9 +214,7 @@ def check_mcp(
         check.duration_ms = session.duration_ms
         check.context["server"] = session.describe()
         results.append(check)
-    if snapshot is not None:
-        session.snapshot_findings = compare_snapshot(snapshot, listing, allow_risky=allow_risky)
-    return results, session
+    return results
 
 
 def _describe(session: McpSession, listing: McpListing, known_names: set[str] | None) -> None:
