@@ -62,6 +62,24 @@ def test_anchors_and_embedded_resources() -> None:
     assert node == {"$id": "#sea", "type": "number"}
 
 
+@pytest.mark.parametrize(
+    "own_id", ["urn:example:events", "tag:example.com,2026:events", "pai-deps:list.schema.json"]
+)
+def test_pointers_resolve_under_an_id_whose_scheme_is_not_hierarchical(
+    tmp_path: Path, own_id: str
+) -> None:
+    """A `urn:` (or any non-URL) `$id`: `#/...` still means this document (RFC 3986)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": own_id,
+        "$defs": {"event": {"type": "string"}, "tagged": {"$anchor": "t", "type": "null"}},
+        "properties": {"a": {"$ref": "#/$defs/event"}, "b": {"$ref": "#t"}},
+    }
+    assert lookup(schema, "#/$defs/event", ("properties", "a")) == {"type": "string"}
+    assert lookup(schema, "#t", ("properties", "b"))["type"] == "null"
+    assert load_schema(write(tmp_path / "s.json", schema)) == schema
+
+
 @pytest.mark.parametrize("ref", ["#/definitions/missing", "#/properties/0", "#nowhere"])
 def test_unresolvable_ref_names_it(ref: str) -> None:
     with pytest.raises(PaiDepsError) as info:

@@ -70,6 +70,18 @@ def shown(text: str) -> str:
     return quoted if len(quoted) <= _MAX_SHOWN else quoted[: _MAX_SHOWN - 4] + "...'"
 
 
+def resolve_uri(base: str, reference: str) -> str:
+    """`reference` resolved against `base` (RFC 3986), whatever the base's scheme.
+
+    `urljoin` resolves only schemes it knows: against `urn:example:x` it would leave
+    `#/$defs/a` as it is, so a fragment is put on the base here (for a known scheme
+    that is what `urljoin` does too).
+    """
+    if reference.startswith("#"):
+        return urldefrag(base)[0] + reference
+    return urljoin(base, reference)
+
+
 def subschemas(node: dict[str, Any]) -> Iterator[tuple[Location, Any]]:
     """The subschemas of one schema object, with their position relative to it."""
     for key in SCHEMA_MAPS:
@@ -113,7 +125,7 @@ class RefSite:
 
     @property
     def target(self) -> str:
-        return urljoin(self.base, self.ref)
+        return resolve_uri(self.base, self.ref)
 
 
 class SchemaDocument:
@@ -140,7 +152,7 @@ class SchemaDocument:
             has_ref = "$ref" in node
             declared = node.get(id_key)
             if isinstance(declared, str) and not (has_ref and self.dialect.ref_overrides_siblings):
-                uri, fragment = urldefrag(urljoin(base, declared))
+                uri, fragment = urldefrag(resolve_uri(base, declared))
                 if uri and uri != urldefrag(base)[0]:
                     base = uri
                     self.resources.setdefault(uri, location)
