@@ -1,0 +1,101 @@
+"""pai-deps declares itself: its own `pai-manifest.yaml` registers, verifies and has no drift.
+
+The contracts are the generated schemas of pai-deps's own `--json` documents, and the
+probes run pai-deps for real (the `pai-deps` script beside this interpreter), so a
+command whose output leaves its schema, or a schema file that moved, fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+import pai_deps
+from pai_deps.results.catalog import all_schema_files
+from tests.conftest import REPO_ROOT, CliResult, run_pai_deps
+
+MANIFEST = REPO_ROOT / "pai-manifest.yaml"
+
+
+def manifest() -> dict[str, Any]:
+    loaded: dict[str, Any] = YAML(typ="safe").load(MANIFEST.read_text(encoding="utf-8"))
+    return loaded
+
+
+def commands() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = manifest()["provides"]["cli"]
+    return entries
+
+
+@pytest.fixture
+def self_registered(tmp_path: Path) -> dict[str, str]:
+    """A scratch registry holding pai-deps itself; the environment its commands run in."""
+    env = {
+        "PAI_DEPS_DB": str(tmp_path / "registry.db"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    registered = run_pai_deps("register", str(REPO_ROOT), "--strict", env=env)
+    assert registered.exit_code == 0, registered.output
+    return env
+
+
+def pai_deps_json(env: dict[str, str], *args: str) -> tuple[CliResult, Any]:
+    result = run_pai_deps(*args, "--json", env=env, cwd=REPO_ROOT)
+    assert "Traceback" not in result.stderr
+    return result, result.json()
+
+
+def test_the_manifest_names_this_version_and_generated_schemas() -> None:
+    generated = set(all_schema_files())
+    declared = manifest()
+    assert declared["name"] == "pai-deps"
+    assert declared["version"] == pai_deps.__version__
+    schemas = [entry["output_schema"] for entry in commands()]
+    assert len(schemas) == len(commands())  # every command promises its --json document
+    for schema in schemas:
+        assert schema.startswith("docs/json/")
+        assert schema.removeprefix("docs/json/") in generated, schema
+    assert sum(1 for entry in commands() if "probe" in entry) >= 4
+
+
+def test_verify_runs_pai_deps_and_checks_its_output_against_its_schemas(
+    self_registered: dict[str, str],
+) -> None:
+    result, doc = pai_deps_json(self_registered, "verify", "pai-deps")
+
+    assert result.exit_code == 0, result.output
+    assert doc["success"] is True
+    assert doc["status"] == "pass"
+    [tool] = doc["tools"]
+    assert tool["checked"] == len(commands())
+    assert (tool["passed"], tool["failed"], tool["skipped"], tool["unverified"]) == (
+        len(commands()),
+        0,
+        0,
+        0,
+    )
+    [cli] = doc["cli"]["results"]
+    checked = {entry["command"]: entry for entry in cli["results"]}
+    assert set(checked) == {entry["command"] for entry in commands()}
+    for entry in commands():
+        check = checked[entry["command"]]
+        assert check["status"] == "pass", check
+        assert check["checks"]["helpAvailable"] is True
+        if "probe" in entry:  # the output itself was validated, not only the help text
+            assert check["checks"]["output"] == "pass", check
+            assert check["message"] == "usage shown; output matches the schema"
+
+
+def test_drift_finds_every_schema_unchanged(self_registered: dict[str, str]) -> None:
+    result, doc = pai_deps_json(self_registered, "drift", "pai-deps")
+
+    assert result.exit_code == 0, result.output
+    assert doc["success"] is True
+    [tool] = doc["tools"]
+    statuses = {entry["contract"]: entry["status"] for entry in tool["contracts"]}
+    assert statuses == {entry["command"]: "unchanged" for entry in commands()}
