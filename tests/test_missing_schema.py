@@ -33,7 +33,7 @@ def _tool(root: Path) -> Path:
 def _contract(db_path: Path) -> tuple[str, str | None, str | None]:
     conn = sqlite3.connect(db_path)
     try:
-        row = conn.execute(
+        row: tuple[str, str | None, str | None] = conn.execute(
             "SELECT status, status_reason, schema_hash FROM contracts WHERE name = ?",
             ("ical week --json",),
         ).fetchone()

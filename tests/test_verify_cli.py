@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from pai_deps import db
+from pai_deps.db.connection import Connection
 from pai_deps.repo import contracts, runs, tools, verifications
 from tests.conftest import Cli, CliResult
 from tests.helpers import write_tool
@@ -54,7 +54,7 @@ class Toolbox:
         return self.cli("--json", "verify", *args)
 
     @contextlib.contextmanager
-    def conn(self) -> Iterator[sqlite3.Connection]:
+    def conn(self) -> Iterator[Connection]:
         connection = db.open_db(self.db_path)
         try:
             yield connection

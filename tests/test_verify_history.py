@@ -6,6 +6,7 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_migration_0004_adds_mcp_failed_to_existing_runs(tmp_path: Path, db_path
     for source in migrations_dir().glob("*.sql"):
         if source.name < "0004":
             shutil.copy(source, old / source.name)
-    conn = db.open_db(db_path, migrations=old)
+    conn = cast(sqlite3.Connection, db.open_db(db_path, migrations=old))
     conn.execute(
         "INSERT INTO tools (id, name, path, type, created_at, updated_at) "
         "VALUES ('t', 't', '/t', 'mcp', 'now', 'now')"
@@ -119,7 +120,7 @@ def test_migration_0004_adds_mcp_failed_to_existing_runs(tmp_path: Path, db_path
     )
     conn.close()
 
-    conn = db.open_db(db_path)
+    conn = cast(sqlite3.Connection, db.open_db(db_path))
     try:
         (run,) = runs.list_runs_of(conn, tool_id="t", limit=5)
         assert (run.mcp_missing, run.mcp_failed) == (2, 0)

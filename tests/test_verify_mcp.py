@@ -16,7 +16,11 @@ from tests.conftest import Cli
 from tests.test_verify_cli import Toolbox, commands, make_box
 
 SERVER = Path(__file__).parent / "mcp_servers" / "configurable_server.py"
-QUERY = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
+QUERY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"query": {"type": "string"}},
+    "required": ["query"],
+}
 
 
 @pytest.fixture

@@ -21,8 +21,12 @@ from tests.conftest import Cli
 from tests.test_verify_cli import Toolbox, make_box
 
 SERVER = Path(__file__).parent / "mcp_servers" / "configurable_server.py"
-QUERY = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
-HITS = {
+QUERY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"query": {"type": "string"}},
+    "required": ["query"],
+}
+HITS: dict[str, Any] = {
     "type": "object",
     "properties": {"hits": {"type": "array", "items": {"type": "string"}}},
     "required": ["hits"],

@@ -63,7 +63,7 @@ def test_probe_output_that_matches_passes(box: Toolbox) -> None:
 
 
 def test_probe_output_problems_are_reported_by_pointer_in_numeric_order(box: Toolbox) -> None:
-    rows = [{"id": "ok"}] * 12
+    rows: list[dict[str, Any]] = [{"id": "ok"}] * 12
     rows[2] = {"id": 2}
     rows[10] = {}
     searcher(box, json.dumps({"results": rows, "count": "12"}))
