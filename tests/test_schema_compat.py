@@ -229,12 +229,12 @@ def test_lone_surrogates_are_quoted_in_messages() -> None:
 @pytest.mark.parametrize("count", [1_600, 25_000])
 def test_work_is_bounded(count: int) -> None:
     # Thousands of object branches to pair up on each side: linear, and past a budget a
-    # clean error, never an hour.
+    # clean error, never an hour. CPU time, so that other work on the machine does not count.
     branches = [obj({f"p{i}": {"type": "integer", "minimum": i}}, [f"p{i}"]) for i in range(count)]
-    started = time.monotonic()
+    started = time.process_time()
     try:
         changes = diff_schemas({"anyOf": branches}, {"anyOf": branches[1:]}, direction="request")
         assert [c.kind for c in changes] == ["branch-removed"]
     except SchemaTooComplexError as exc:
         assert count > 10_000 and "too complex" in exc.message
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
