@@ -153,7 +153,7 @@ def test_wrapping_keeps_every_class() -> None:
             changes = diff_schemas(
                 pair.old,
                 pair.new,
-                direction=direction,  # type: ignore[arg-type]
+                direction=direction,
                 default_draft="2020-12",
             )
             assert verdict(changes) == getattr(pair, direction), (pair.name, direction)
