@@ -304,3 +304,21 @@ class DependencyRow(Row):
     version_constraint: str | None
     optional: bool
     created_at: str
+
+
+class ToolDescriptionRow(Row):
+    id: str
+    description: str
+
+
+class ContractStateRow(Row):
+    """A contract as the HTML explorer shows it: its status and when drift was last seen."""
+
+    id: int
+    tool_id: str
+    contract_type: ContractType
+    name: str
+    status: ContractStatus
+    last_verified: str | None
+    status_reason: str | None
+    last_drift: str | None

@@ -87,6 +87,8 @@ MORE_INVOCATIONS: list[tuple[str, list[str], int]] = [
     ("chain-reliability", ["chain-reliability", "email"], 0),
     ("graph", ["graph", "--format", "mermaid", "--focus", "email"], 0),
     ("graph", ["graph"], 0),
+    ("graph", ["graph", "--format", "html", "--focus", "email"], 0),
+    ("report", ["report", "--format", "html"], 0),
     ("show", ["show", "tana-api"], 0),
     ("unregister", ["unregister", "pii", "--force"], 0),
     ("schema", ["schema", "--output", "list"], 0),

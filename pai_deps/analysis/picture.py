@@ -3,7 +3,7 @@
 `focus` keeps a tool and what it reaches or is reached by within `depth` hops; `type_`
 keeps tools of that type (and the focus); `skip_optional` drops optional edges first.
 Stubs are drawn (dashed) because edges point at them. Every format (dot, svg, mermaid,
-json) draws the same selection.
+json, html) draws the same selection.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pai_deps.db import Connection
     from pai_deps.safeio import Protected
 
-GRAPH_FORMATS = ("dot", "svg", "mermaid", "json")
+GRAPH_FORMATS = ("dot", "svg", "mermaid", "json", "html")
 DEFAULT_FOCUS_DEPTH = 3
 
 
@@ -130,9 +130,11 @@ def draw(
         from pai_deps.registry.read import require_tool
 
         require_tool(conn, focus)
+    nodes = reports.list_graph_nodes(conn)
+    edges = graph_queries.edge_list(conn).edges
     view = select_view(
-        reports.list_graph_nodes(conn),
-        graph_queries.edge_list(conn).edges,
+        nodes,
+        edges,
         focus=focus,
         depth=DEFAULT_FOCUS_DEPTH if depth is None else depth,
         type_=type_,
@@ -145,6 +147,11 @@ def draw(
         picture.graph = content = view_content(view)
         whole = GraphJson(focus=content.focus, nodes=content.nodes, edges=content.edges)
         picture.text = dump_json(whole.document()) + "\n"
+    elif format_ == "html":
+        from pai_deps.analysis.explorer import explorer_page
+
+        title = "pai-deps graph" + (f" around {focus}" if focus is not None else "")
+        picture.text = picture.html = explorer_page(conn, nodes, edges, view, title=title)
     elif format_ == "mermaid":
         from pai_deps.render.mermaid import render_mermaid
 

@@ -1,12 +1,13 @@
 """`report`: the Markdown report of the registry (overview, debt, reliability, cycles,
-verifications and a Mermaid diagram), printed or written to a file."""
+verifications and a Mermaid diagram), or the interactive HTML page of the whole registry
+(`analysis.explorer`), printed or written to a file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pai_deps.results.report import Report
+from pai_deps.results.report import Report, ReportFormat
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
@@ -14,10 +15,39 @@ if TYPE_CHECKING:
 
 
 def report(
-    conn: Connection, *, output: Path | None = None, force: bool = False, protected: Protected = ()
+    conn: Connection,
+    *,
+    format_: ReportFormat = "markdown",
+    output: Path | None = None,
+    force: bool = False,
+    protected: Protected = (),
 ) -> Report:
-    """The report's Markdown; written whole to `output` when given (an existing file only
-    with `force`, never one of the `protected` files)."""
+    """The report in `format_`; written whole to `output` when given (an existing file
+    only with `force`, never one of the `protected` files)."""
+    text = markdown_report(conn) if format_ == "markdown" else html_report(conn)
+    document = Report(format=format_, report=text)
+    if output is not None:
+        from pai_deps.safeio import write_output_file
+
+        write_output_file(output, text, force=force, protected=protected, what="report")
+        document.output_file = str(output)
+    return document
+
+
+def html_report(conn: Connection) -> str:
+    """The interactive page of the whole registry."""
+    from pai_deps.analysis.explorer import explorer_page
+    from pai_deps.analysis.picture import select_view
+    from pai_deps.repo import graph as graph_queries
+    from pai_deps.repo import reports
+
+    nodes = reports.list_graph_nodes(conn)
+    edges = graph_queries.edge_list(conn).edges
+    return explorer_page(conn, nodes, edges, select_view(nodes, edges), title="pai-deps report")
+
+
+def markdown_report(conn: Connection) -> str:
+    """The Markdown report, Mermaid diagram included."""
     from pai_deps.analysis.chains import chain_reliability
     from pai_deps.analysis.debt import debt_report
     from pai_deps.analysis.health import read_health
@@ -43,7 +73,7 @@ def report(
         threshold=AT_RISK_THRESHOLD,
         with_chain=False,
     )
-    text = render_report(
+    return render_report(
         ReportData(
             generated_at=now_iso(),
             health=health,
@@ -57,10 +87,3 @@ def report(
             view=view,
         )
     )
-    document = Report(report=text)
-    if output is not None:
-        from pai_deps.safeio import write_output_file
-
-        write_output_file(output, text, force=force, protected=protected, what="report")
-        document.output_file = str(output)
-    return document

@@ -8,7 +8,10 @@ Decisions where the reference's spec was silent:
   totals and the per-type table follow `--type` alone;
 - `health` exits 0 only for OK, and its JSON `success` says the same;
 - `graph --depth` needs `--focus`; `--type` keeps tools of that type (and the focus);
-  every format (dot, svg, mermaid, json) draws the same selection.
+  every format (dot, svg, mermaid, json, html) draws the same selection;
+- `report --format html` draws the whole registry; its figures (health, chain
+  reliability, debt weight) are the registry's whatever a `graph --format html` selection
+  leaves out.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from pai_deps.cli.remedies import Remedy, remedies
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import UsageError
 
-GRAPH_FORMATS = ("dot", "svg", "mermaid", "json")
+GRAPH_FORMATS = ("dot", "svg", "mermaid", "json", "html")
+REPORT_FORMATS = ("markdown", "html")
 NO_GRAPHVIZ = {"graphviz_missing": Remedy(", or use --format dot")}
 
 
@@ -107,16 +111,44 @@ def health(
 # -- report ----------------------------------------------------------------------------------
 
 
-def report(ctx: typer.Context, output: Output = None, force: Force = False) -> None:
-    """A Markdown report of the registry, with a Mermaid diagram.
+def _validate_report_format(value: str) -> str:
+    if value not in REPORT_FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(REPORT_FORMATS)} (got '{value}')")
+    return value
+
+
+def report(
+    ctx: typer.Context,
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=_validate_report_format,
+            help="markdown, or html: one interactive page that works offline.",
+        ),
+    ] = "markdown",
+    output: Output = None,
+    force: Force = False,
+) -> None:
+    """A report of the registry: Markdown with a Mermaid diagram, or an HTML page.
 
     Overview, tools by type, debt, reliability and cycles, verifications, and a diagram
-    of the graph that renders on GitHub."""
+    of the graph that renders on GitHub. --format html writes one self-contained page
+    instead: the health summary, the graph to pan, zoom and search, and a panel per tool
+    (dependencies, dependents, contracts, verification history, debt)."""
     from pai_deps.analysis.report import report as build
 
     state = get_state(ctx)
     with state.registry() as conn:
-        doc = build(conn, output=output, force=force, protected=state.registry_files())
+        doc = build(
+            conn,
+            format_="html" if format_ == "html" else "markdown",
+            output=output,
+            force=force,
+            protected=state.registry_files(),
+        )
     if state.json:
         state.printer.json(doc)
     else:
@@ -143,7 +175,7 @@ def graph(
             "-f",
             metavar="FORMAT",
             callback=_validate_format,
-            help="dot, svg (needs Graphviz), mermaid or json.",
+            help="dot, svg (needs Graphviz), mermaid, json, or html (an interactive page).",
         ),
     ] = "dot",
     focus: Annotated[
@@ -173,10 +205,11 @@ def graph(
         bool, typer.Option("--skip-optional", help="Leave out optional dependencies.")
     ] = False,
 ) -> None:
-    """Draw the dependency graph as DOT, SVG, Mermaid or JSON.
+    """Draw the dependency graph as DOT, SVG, Mermaid, JSON or an HTML page.
 
     Cycle edges are marked, stubs dashed, optional edges dotted, the focus tool
-    emphasised. Colour follows --no-color / NO_COLOR."""
+    emphasised. Colour follows --no-color / NO_COLOR. html is one self-contained page
+    to pan, zoom and search, with a panel per tool (best written with -o)."""
     from pai_deps.analysis.picture import draw
 
     if depth is not None and focus is None:

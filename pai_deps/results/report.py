@@ -81,9 +81,14 @@ class Health(Envelope):
     health: HealthFigures
 
 
-class Report(Envelope):
-    """`pai-deps --json report [-o FILE]`: the Markdown report, and where it was written."""
+ReportFormat = Literal["markdown", "html"]
 
+
+class Report(Envelope):
+    """`pai-deps --json report [--format html] [-o FILE]`: the report (Markdown, or the
+    interactive HTML page), and where it was written."""
+
+    format: ReportFormat = "markdown"
     report: str
     output_file: OmitNone[str] = None
 
@@ -125,7 +130,8 @@ class GraphContent(CamelModel):
 
 class Picture(Envelope):
     """`pai-deps --json graph`: counts, where it was written, and the picture itself (the
-    key names the format; svg comes with the dot source it was drawn from)."""
+    key names the format; svg comes with the dot source it was drawn from; html is the
+    interactive page)."""
 
     format: str
     nodes: int
@@ -135,5 +141,6 @@ class Picture(Envelope):
     mermaid: OmitNone[str] = None
     dot: OmitNone[str] = None
     svg: OmitNone[str] = None
+    html: OmitNone[str] = None
     # The picture as drawn in its format (what stdout or the file gets); not in the JSON.
     text: str = Field(default="", exclude=True)
