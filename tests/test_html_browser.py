@@ -105,7 +105,7 @@ def _large_page(registry: Path, out: Path) -> Path:
         )
     finally:
         conn.close()
-    out.write_text(render_html(doc, layered_max=3), encoding="utf-8")
+    out.write_text(render_html(doc, dagre_max=3), encoding="utf-8")
     return out
 
 
@@ -143,7 +143,7 @@ def test_every_tool_is_drawn_and_the_summary_is_on_top(report: Any) -> None:
     assert js(report, "return paiDeps.cy.nodes().length") == 8
     assert js(report, "return paiDeps.cy.edges().length") == 7
     assert text(report, "node-count") == "8 tools, 7 edges"
-    assert js(report, "return paiDeps.large") is False
+    assert js(report, "return paiDeps.layered") is False
     assert text(report, "status") == "WARNING"  # a cycle, two at-risk chains, unverified
     assert "Tools\n7\n" in text(report, "figures")  # registered tools; the stub is drawn too
     assert "circular dependency" in text(report, "issues")
@@ -219,7 +219,7 @@ def test_large_graphs_are_laid_out_in_columns_and_focus_narrows(
     browser: Any, pages: dict[str, Path]
 ) -> None:
     load(browser, pages["large"])
-    assert js(browser, "return paiDeps.large") is True
+    assert js(browser, "return paiDeps.layered") is True
     assert js(browser, "return paiDeps.cy.nodes().length") == 8
     assert "large graph" in text(browser, "mode")
     # Providers lie right of their consumers.

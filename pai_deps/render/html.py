@@ -22,9 +22,12 @@ from typing import Any
 from pai_deps.render.dot import FILL, STUB_FILL
 from pai_deps.results.explorer import Explorer
 
-# Above this many tools the page lays the graph out in columns itself (linear time)
-# instead of with dagre, which needs seconds beyond it (docs/benchmarks.md).
-LAYERED_MAX = 1500
+# Up to this many tools dagre lays the graph out; above, the page's own layered layout,
+# since dagre's time grows far faster than the graph (docs/benchmarks.md: 1.3 s at 300
+# tools, 4.4 s at 500, 25 s at 700).
+DAGRE_MAX = 300
+# Above this many tools edges are drawn straight without arrows, hidden while panning.
+FAST_MIN = 2000
 
 VENDOR_SCRIPTS = ("cytoscape.min.js", "cytoscape-dagre.min.js")
 
@@ -51,7 +54,7 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_html(doc: Explorer, *, layered_max: int = LAYERED_MAX) -> str:
+def render_html(doc: Explorer, *, dagre_max: int = DAGRE_MAX, fast_min: int = FAST_MIN) -> str:
     """The whole page."""
     scripts = [_asset("vendor", name) for name in VENDOR_SCRIPTS]
     scripts.append(_asset("explorer", "page.js"))
@@ -63,7 +66,7 @@ def render_html(doc: Explorer, *, layered_max: int = LAYERED_MAX) -> str:
         f"script-src {' '.join(_sha256(s) for s in scripts)}; "
         "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"
     )
-    config = {"layeredMax": layered_max, "fill": FILL, "stubFill": STUB_FILL}
+    config = {"dagreMax": dagre_max, "fastMin": fast_min, "fill": FILL, "stubFill": STUB_FILL}
     parts = {
         "@CSP@": html.escape(csp, quote=False),  # single quotes are fine in "..."
         "@TITLE@": html.escape(doc.title),

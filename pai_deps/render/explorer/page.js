@@ -10,7 +10,12 @@
   // Maps, not objects: a tool may well be called `__proto__` or `constructor`.
   var tools = new Map();
   data.tools.forEach(function (tool) { tools.set(tool.id, tool); });
-  var large = data.graph.nodes.length > config.layeredMax;
+  // Up to `dagreMax` tools dagre lays the graph out; its cost grows much faster than the
+  // graph (seconds by 500 tools), so beyond that the page's own layered layout (linear
+  // per sweep) takes over. Beyond `fastMin` edges are drawn straight, without arrows,
+  // and hidden while panning.
+  var layered = data.graph.nodes.length > config.dagreMax;
+  var large = data.graph.nodes.length > config.fastMin;
   // Graph elements get synthetic ids (n0, n1, ...): the layout's own maps are plain
   // objects, which a tool id such as `__proto__` would corrupt.
   var elementId = new Map();
@@ -110,16 +115,17 @@
     return rules;
   }
 
-  // Above `layeredMax` tools dagre would take too long: a longest-path layering computed
-  // here (linear time; a cycle is broken where it is first met), each layer a column
-  // ordered by type then id, so tools of a type cluster within their column.
-  function layeredPositions() {
-    var ids = data.graph.nodes.map(function (n) { return n.id; });
-    var out = new Map(), indegree = new Map(), layer = new Map(), done = new Set();
-    ids.forEach(function (id) { out.set(id, []); indegree.set(id, 0); layer.set(id, 0); });
-    data.graph.edges.forEach(function (e) {
-      if (e.from === e.to) { return; }
+  // The page's own layered layout: each tool in the column of its longest path from a
+  // tool nothing uses (consumers left, providers right; a cycle is broken where it is
+  // first met), then a few barycentre sweeps order each column to uncross edges; ties
+  // keep tools of one type together.
+  function layeredPositions(ids, edges) {
+    var out = new Map(), into = new Map(), indegree = new Map(), layer = new Map(), done = new Set();
+    ids.forEach(function (id) { out.set(id, []); into.set(id, []); indegree.set(id, 0); layer.set(id, 0); });
+    edges.forEach(function (e) {
+      if (e.from === e.to || !out.has(e.from) || !out.has(e.to)) { return; }
       out.get(e.from).push(e.to);
+      into.get(e.to).push(e.from);
       indegree.set(e.to, indegree.get(e.to) + 1);
     });
     var queue = ids.filter(function (id) { return indegree.get(id) === 0; });
@@ -142,18 +148,51 @@
     }
     var columns = [];
     ids.forEach(function (id) { (columns[layer.get(id)] = columns[layer.get(id)] || []).push(id); });
-    var positions = new Map();
-    var order = function (a, b) {
+    columns = columns.filter(Boolean);
+    var rank = new Map();
+    var byType = function (a, b) {
       var ta = tools.get(a).type, tb = tools.get(b).type;
       return ta < tb ? -1 : ta > tb ? 1 : (a < b ? -1 : a > b ? 1 : 0);
     };
+    columns.forEach(function (column) {
+      column.sort(byType);
+      column.forEach(function (id, i) { rank.set(id, i / column.length); });
+    });
+    var sweep = function (column, neighbours) {
+      var weight = new Map();
+      column.forEach(function (id) {
+        var sum = 0, count = 0;
+        neighbours.get(id).forEach(function (other) {
+          if (rank.has(other)) { sum += rank.get(other); count += 1; }
+        });
+        weight.set(id, count ? sum / count : rank.get(id));
+      });
+      column.sort(function (a, b) { return weight.get(a) - weight.get(b) || byType(a, b); });
+      column.forEach(function (id, i) { rank.set(id, i / column.length); });
+    };
+    for (var round = 0; round < 4; round++) {
+      for (var i = 1; i < columns.length; i++) { sweep(columns[i], into); }
+      for (var j = columns.length - 2; j >= 0; j--) { sweep(columns[j], out); }
+    }
+    var positions = new Map();
     columns.forEach(function (column, x) {
-      column.sort(order);
       column.forEach(function (id, y) {
-        positions.set(id, { x: x * 320, y: (y - column.length / 2) * 34 });
+        positions.set(id, { x: x * 300, y: (y - column.length / 2) * 34 });
       });
     });
     return positions;
+  }
+
+  // Lay out `eles` (all, or a focus): dagre when small enough, else the layered columns.
+  function layoutOf(eles) {
+    var nodes = eles.nodes();
+    if (nodes.length <= config.dagreMax) { return dagreLayout(eles); }
+    var ids = nodes.map(toolOf);
+    var kept = new Set(ids);
+    var edges = data.graph.edges.filter(function (e) { return kept.has(e.from) && kept.has(e.to); });
+    var positions = layeredPositions(ids, edges);
+    return { name: 'preset', eles: eles, fit: true, padding: 20,
+             positions: function (node) { return positions.get(toolOf(node)); } };
   }
 
   function dagreLayout(eles) {
@@ -162,14 +201,11 @@
   }
 
   var started = performance.now();
-  var positions = large ? layeredPositions() : null;
   var cy = cytoscape({
     container: $('graph'),
     elements: elements(),
     style: style(),
-    layout: large
-      ? { name: 'preset', positions: function (node) { return positions.get(toolOf(node)); }, fit: true, padding: 20 }
-      : dagreLayout(),
+    layout: { name: 'null' },
     minZoom: 0.02,
     maxZoom: 4,
     boxSelectionEnabled: false,
@@ -178,12 +214,13 @@
     hideEdgesOnViewport: large,
     pixelRatio: large ? 1 : 'auto'
   });
+  cy.layout(layoutOf(cy.elements())).run();
   var layoutMs = Math.round(performance.now() - started);
   var home = new Map();
   cy.nodes().forEach(function (node) { home.set(toolOf(node), Object.assign({}, node.position())); });
   $('node-count').textContent = cy.nodes().length + ' tools, ' + cy.edges().length + ' edges';
-  $('mode').textContent = large
-    ? 'large graph: layered columns by type; select a tool and Focus to see its neighbourhood'
+  $('mode').textContent = layered
+    ? 'large graph: laid out in layers by the page; select a tool and Focus to see its neighbourhood'
     : '';
 
   // -- the tool panel ----------------------------------------------------------------------
@@ -376,7 +413,7 @@
       cy.elements().removeClass('hidden');
       cy.elements().not(shown).addClass('hidden');
     });
-    shown.layout(dagreLayout(shown)).run();
+    shown.layout(layoutOf(shown)).run();
     $('show-all').disabled = false;
     $('node-count').textContent = keep.length + ' of ' + cy.nodes().length + ' tools (focus on ' + toolOf(node) + ')';
   }
@@ -401,7 +438,7 @@
 
   // What the browser tests (and a curious person's console) can read.
   window.paiDeps = {
-    cy: cy, layoutMs: layoutMs, large: large, select: select,
+    cy: cy, layoutMs: layoutMs, layered: layered, large: large, select: select,
     node: function (id) { return cy.getElementById(elementId.get(id)); },
     ids: function (eles) { return eles.map(toolOf); }
   };
