@@ -193,7 +193,11 @@ def test_clicking_a_node_shows_its_panel(report: Any) -> None:
     contracts = text(report, "panel-contracts")
     assert "cli_output svc list --json" in contracts
     assert "valid" in contracts
-    assert DRIFT_AT in contracts
+    drift_cell = report.find_element(
+        "css selector", "#panel-contracts tr:nth-child(2) td:last-child"
+    )
+    assert drift_cell.text == "2026-11-20 10:00"  # the newest drift, not the newest check
+    assert drift_cell.get_attribute("title") == DRIFT_AT
     history = report.find_elements("css selector", "#panel-runs tr")
     assert len(history) == 1 + 10  # a header and the newest ten runs
     assert "fail" in history[1].text

@@ -63,6 +63,8 @@ TOUR_CLAIMS: dict[str, list[str]] = {
     "pai-deps health --compact": ["CRITICAL tools:10 "],
     "pai-deps graph --format mermaid": ["flowchart LR"],
     "pai-deps report --output report.md": ["Generated: report.md"],
+    # the same registry as one page to click through
+    "pai-deps report --format html -o report.html": ["Generated: report.html"],
     # every command prints one JSON document on stdout with --json
     "pai-deps --json deps email": ['"success": true', '"tool": "email"'],
 }

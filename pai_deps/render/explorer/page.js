@@ -35,6 +35,9 @@
 
   function percent(value) { return (value * 100).toFixed(1) + '%'; }
 
+  // `2026-11-20T10:00:00.000Z` as `2026-11-20 10:00` (the cell's title keeps it whole).
+  function when(stamp) { return stamp ? [stamp.slice(0, 16).replace('T', ' '), 'when', stamp] : ['never', 'when']; }
+
   // -- the health summary --------------------------------------------------------------
 
   function summary() {
@@ -266,6 +269,7 @@
       var tr = el('tr');
       row.forEach(function (cell) {
         var td = el('td', cell[0], cell[1]);
+        if (cell[2]) { td.title = cell[2]; }
         tr.appendChild(td);
       });
       node.appendChild(tr);
@@ -276,7 +280,10 @@
 
   function showPanel(id) {
     var tool = tools.get(id);
-    $('panel').hidden = false;
+    if ($('panel').hidden) {
+      $('panel').hidden = false;
+      cy.resize();  // the graph's box just narrowed
+    }
     $('panel').dataset.tool = id;
     $('panel-title').textContent = tool.name;
     $('panel-id').textContent = tool.id === tool.name ? tool.type : tool.id + ' · ' + tool.type;
@@ -310,7 +317,7 @@
     table($('panel-contracts'), ['Contract', 'Status', 'Checked', 'Last drift'],
       tool.contracts.map(function (c) {
         return [[c.type + ' ' + c.name], [c.status + (c.reason ? ' (' + c.reason + ')' : ''), STATUS_CLASS[c.status]],
-                [c.lastVerified || 'never'], [c.lastDrift || '-']];
+                when(c.lastVerified), c.lastDrift ? when(c.lastDrift) : ['-']];
       }), 'No contracts.');
     table($('panel-runs'), ['When', 'Level', 'Result', 'Checks', 'ms'],
       tool.runs.map(function (r) {
@@ -318,7 +325,7 @@
         if (r.cliFailed) { checks += ', ' + r.cliFailed + ' failed'; }
         if (r.mcpMissing) { checks += ', ' + r.mcpMissing + ' MCP missing'; }
         if (r.mcpFailed) { checks += ', ' + r.mcpFailed + ' MCP failed'; }
-        return [[r.verifiedAt], [r.level], [r.status, STATUS_CLASS[r.status]], [checks], [r.durationMs]];
+        return [when(r.verifiedAt), [r.level], [r.status, STATUS_CLASS[r.status]], [checks], [r.durationMs]];
       }), 'Never verified.');
   }
 
@@ -341,6 +348,7 @@
 
   function closePanel() {
     $('panel').hidden = true;
+    cy.resize();
     delete $('panel').dataset.tool;
     cy.elements().unselect();
     cy.edges('.near').removeClass('near');
