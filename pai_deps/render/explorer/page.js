@@ -118,18 +118,19 @@
     return rules;
   }
 
-  // The page's own layered layout: each tool in the column of its longest path from a
-  // tool nothing uses (consumers left, providers right; a cycle is broken where it is
-  // first met), then a few barycentre sweeps order each column to uncross edges; ties
-  // keep tools of one type together.
+  // The page's own layered layout: each tool in the column of its longest path to a tool
+  // that uses nothing (providers right, each consumer just left of its furthest provider,
+  // so an unused tool sits near what it uses; a cycle is broken where it is first met),
+  // then a few barycentre sweeps order each column to uncross edges; ties keep tools of
+  // one type together. Worked out right to left, drawn mirrored.
   function layeredPositions(ids, edges) {
     var out = new Map(), into = new Map(), indegree = new Map(), layer = new Map(), done = new Set();
     ids.forEach(function (id) { out.set(id, []); into.set(id, []); indegree.set(id, 0); layer.set(id, 0); });
     edges.forEach(function (e) {
       if (e.from === e.to || !out.has(e.from) || !out.has(e.to)) { return; }
-      out.get(e.from).push(e.to);
-      into.get(e.to).push(e.from);
-      indegree.set(e.to, indegree.get(e.to) + 1);
+      out.get(e.to).push(e.from);  // walked from the providers
+      into.get(e.from).push(e.to);
+      indegree.set(e.from, indegree.get(e.from) + 1);
     });
     var queue = ids.filter(function (id) { return indegree.get(id) === 0; });
     var next = 0, head = 0;
@@ -180,7 +181,7 @@
     var positions = new Map();
     columns.forEach(function (column, x) {
       column.forEach(function (id, y) {
-        positions.set(id, { x: x * 300, y: (y - column.length / 2) * 34 });
+        positions.set(id, { x: (columns.length - 1 - x) * 300, y: (y - column.length / 2) * 34 });
       });
     });
     return positions;
