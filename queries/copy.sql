@@ -99,6 +99,26 @@ ORDER BY tool_id;
 INSERT INTO mcp_snapshots (tool_id, taken_at, server_name, server_version, protocol, tools)
 VALUES (:tool_id, :taken_at, :server_name, :server_version, :protocol, :tools);
 
+-- name: copy_uses()
+-- returns: UseCopyRow
+SELECT id, dependency_id, contract, pointer
+FROM dependency_uses
+ORDER BY id;
+
+-- name: paste_use(id, dependency_id, contract, pointer)!
+INSERT INTO dependency_uses (id, dependency_id, contract, pointer)
+VALUES (:id, :dependency_id, :contract, :pointer);
+
+-- name: copy_deprecations()
+-- returns: DeprecationCopyRow
+SELECT contract_id, until, message
+FROM contract_deprecations
+ORDER BY contract_id;
+
+-- name: paste_deprecation(contract_id, until, message)!
+INSERT INTO contract_deprecations (contract_id, until, message)
+VALUES (:contract_id, :until, :message);
+
 -- name: clear_tools()!
 -- `--replace`: every tool goes, and with it (ON DELETE CASCADE) every edge, contract,
 -- verification, resource, run and MCP snapshot.

@@ -46,6 +46,8 @@ def _everything(target: str) -> list[Any]:
             copy.copy_runs,
             copy.copy_snapshots,
             copy.copy_cycles,
+            copy.copy_uses,
+            copy.copy_deprecations,
         )
         return [row for read in reads for row in read(conn)]
     finally:
@@ -61,9 +63,24 @@ def _fill(cli: Cli, root: Path, target: str) -> None:
         root,
         "app",
         type="cli+mcp",
-        depends_on=[dep("mid", "cli", version=">=1"), dep("loop")],
+        depends_on=[
+            dep(
+                "mid",
+                "cli",
+                version=">=1",
+                uses=[{"contract": "mid run", "fields": ["/a", "/b/*"]}],
+            ),
+            dep("loop"),
+        ],
         provides={
-            "cli": [{"command": "app-not-installed run --json", "output_schema": "out.json"}],
+            "cli": [
+                {
+                    "command": "app-not-installed run --json",
+                    "output_schema": "out.json",
+                    "deprecated": True,
+                    "until": "2027-01-01",
+                }
+            ],
             "mcp": [{"tool": "app_tool"}, {"resource": "app://inbox"}],
         },
         schemas={"out.json": schema},

@@ -56,6 +56,8 @@ def _copy(
         runs = copy.copy_runs(src)
         snapshots = copy.copy_snapshots(src)
         cycles = copy.copy_cycles(src)
+        used = copy.copy_uses(src)
+        deprecations = copy.copy_deprecations(src)
     with transaction(dst):
         before = meta.table_row_counts(dst).model_dump(by_alias=False)
         if any(before.values()) and not replace:
@@ -84,6 +86,10 @@ def _copy(
             copy.paste_snapshot(dst, **snapshot.model_dump(by_alias=False))
         for cycle in cycles:
             copy.paste_cycle(dst, **cycle.model_dump(by_alias=False))
+        for use in used:
+            copy.paste_use(dst, **use.model_dump(by_alias=False))
+        for deprecation in deprecations:
+            copy.paste_deprecation(dst, **deprecation.model_dump(by_alias=False))
         copy.restart_ids(dst)
         after = meta.table_row_counts(dst).model_dump(by_alias=False)
     return CopyResult(
@@ -94,6 +100,8 @@ def _copy(
             "resources": len(resources),
             "verification_runs": len(runs),
             "mcp_snapshots": len(snapshots),
+            "dependency_uses": len(used),
+            "contract_deprecations": len(deprecations),
         },
         replaced=before if any(before.values()) else None,
     )

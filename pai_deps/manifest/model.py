@@ -114,7 +114,32 @@ Argument = Annotated[str, AfterValidator(_argument)]
 _MAX_ARGUMENTS = 256
 
 
-class CliProvide(_Strict):
+class Deprecatable(_Strict):
+    """A contract its provider means to remove: consumers still using it are warned."""
+
+    deprecated: bool = Field(
+        default=False,
+        description="True when consumers should stop using this contract; `verify`, "
+        "`check` and `ci check` warn every consumer that still does.",
+    )
+    until: str | None = Field(
+        default=None,
+        description="When the contract goes away: a date (2027-06-30) or a version.",
+    )
+    message: str | None = Field(
+        default=None, description="What consumers should use instead, in one line."
+    )
+
+    @model_validator(mode="after")
+    def _until_needs_deprecated(self) -> Deprecatable:
+        if not self.deprecated and (self.until is not None or self.message is not None):
+            raise PydanticCustomError(
+                "deprecation", "until and message belong to a contract with deprecated: true"
+            )
+        return self
+
+
+class CliProvide(Deprecatable):
     """A command line this tool offers; `verify` checks it and, with `probe`, runs it."""
 
     command: NonBlankStr = Field(
@@ -164,7 +189,7 @@ class CliProvide(_Strict):
         return list(value)
 
 
-class McpProvide(_Strict):
+class McpProvide(Deprecatable):
     """An MCP tool or resource this server exposes; give exactly one of `tool` or `resource`."""
 
     model_config = ConfigDict(
@@ -248,6 +273,41 @@ class Provides(_Strict):
         return _none_as_empty(value)
 
 
+def _pointer(value: str) -> str:
+    from pai_deps.pointers import PointerError, parse_pointer
+
+    try:
+        parse_pointer(value)
+    except PointerError as exc:
+        raise PydanticCustomError(
+            "invalid_pointer", "{value} {why}", {"value": quote(value), "why": str(exc)}
+        ) from None
+    return value
+
+
+Pointer = Annotated[
+    str, AfterValidator(_pointer), _SchemaHint((("pattern", r"^(/[^/]*)*$"), ("maxLength", 1024)))
+]
+# A consumer reads a handful of fields; thousands are a generated mistake.
+_MAX_POINTERS = 1024
+
+
+class Use(_Strict):
+    """One of the provider's contracts this tool reads, and which fields of it."""
+
+    contract: NonBlankStr = Field(
+        description="The provider's contract, named as `pai-deps show PROVIDER` lists it "
+        "(a CLI command line such as `email search <query> --json`, or an MCP tool name)."
+    )
+    fields: list[Pointer] | None = Field(
+        default=None,
+        max_length=_MAX_POINTERS,
+        description="The fields read, as JSON pointers into the contract's output; `*` "
+        "stands for any array index or key (e.g. /results/*/id). Left out: the whole "
+        "contract is read.",
+    )
+
+
 class Dependency(_Strict):
     """Another tool (or package) this tool needs; it becomes an edge in the graph."""
 
@@ -270,6 +330,27 @@ class Dependency(_Strict):
         alias="import",
         description="What this tool imports from the dependency (informational).",
     )
+    uses: list[Use] | None = Field(
+        default=None,
+        max_length=_MAX_POINTERS,
+        description="The dependency's contracts (and their fields) this tool reads. Left "
+        "out, the tool is assumed to read all of them: `drift`, `consumers` and "
+        "`can-i-ship` count it as a reader of every field.",
+    )
+
+    @field_validator("uses", mode="after")
+    @classmethod
+    def _no_duplicate_contracts(cls, uses: list[Use] | None) -> list[Use] | None:
+        seen: set[str] = set()
+        for use in uses or []:
+            if use.contract in seen:
+                raise PydanticCustomError(
+                    "duplicate_use",
+                    "contract {contract} is listed twice; list its fields once",
+                    {"contract": quote(use.contract)},
+                )
+            seen.add(use.contract)
+        return uses
 
 
 class Manifest(_Strict):

@@ -17,7 +17,16 @@ from pai_deps.models import ContractType
 
 if TYPE_CHECKING:  # the manifest model (and YAML) load only when a manifest is read
     from pai_deps.manifest import LoadedManifest, Manifest
+    from pai_deps.manifest.model import Deprecatable
     from pai_deps.schemacompat.dialect import Draft
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """A contract its manifest marks `deprecated: true`, with when it goes and what instead."""
+
+    until: str | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class ContractSpec:
     status_reason: str | None = None  # set when the schema file does not exist
     probe: list[str] | None = None
     help: list[str] | Literal[False] | None = None
+    deprecation: Deprecation | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,11 @@ class DeclaredContract:
     schema_ref: str | None
     probe: list[str] | None = None
     help: list[str] | Literal[False] | None = None
+    deprecation: Deprecation | None = None
+
+
+def _deprecation(item: Deprecatable) -> Deprecation | None:
+    return Deprecation(item.until, item.message) if item.deprecated else None
 
 
 def declared_contracts(manifest: Manifest) -> list[DeclaredContract]:
@@ -83,12 +98,18 @@ def declared_contracts(manifest: Manifest) -> list[DeclaredContract]:
     provides = manifest.provides
     items = [
         *(
-            DeclaredContract("cli_output", c.command, c.output_schema, c.probe, c.help)
+            DeclaredContract(
+                "cli_output", c.command, c.output_schema, c.probe, c.help, _deprecation(c)
+            )
             for c in provides.cli
         ),
-        *(DeclaredContract("mcp_tool", m.tool, m.schema_) for m in provides.mcp if m.tool),
         *(
-            DeclaredContract("mcp_output", m.tool, m.output_schema)
+            DeclaredContract("mcp_tool", m.tool, m.schema_, deprecation=_deprecation(m))
+            for m in provides.mcp
+            if m.tool
+        ),
+        *(
+            DeclaredContract("mcp_output", m.tool, m.output_schema, deprecation=_deprecation(m))
             for m in provides.mcp
             if m.tool and m.output_schema
         ),
@@ -250,6 +271,7 @@ def prepare(loaded: LoadedManifest, *, strict: bool = False) -> PreparedManifest
                 absent.get(ref),
                 probe=item.probe,
                 help=item.help,
+                deprecation=item.deprecation,
             )
         )
     provides = manifest.provides

@@ -14,7 +14,7 @@ from pai_deps.registry.cycles import record_cycles_through
 from pai_deps.registry.prepare import PreparedManifest, ProvidesCount, prepare
 from pai_deps.registry.read import require_tool
 from pai_deps.registry.remove import remove_tool
-from pai_deps.repo import contracts, dependencies, resources, tools
+from pai_deps.repo import contracts, dependencies, resources, tools, uses
 from pai_deps.results.registration import (
     ProvidesCounts,
     RegisteredTool,
@@ -25,6 +25,7 @@ from pai_deps.timeutil import now_iso
 
 if TYPE_CHECKING:
     from pai_deps.manifest import Manifest
+    from pai_deps.manifest.model import Dependency
 
 # A stub's type is a guess from how it is used: cli -> cli, mcp -> mcp, anything else library.
 STUB_TYPE = {"cli": "cli", "mcp": "mcp"}
@@ -92,7 +93,7 @@ def register_path(
 
     prepared = prepare(load_manifest(path, strict=strict), strict=strict)
     with transaction(conn):
-        return write_registration(conn, prepared, force=force).document()
+        return write_registration(conn, prepared, force=force, strict_uses=strict).document()
 
 
 def name_collision(existing: ToolRow | None, prepared: PreparedManifest) -> PaiDepsError | None:
@@ -120,10 +121,12 @@ def write_registration(
     force: bool = False,
     now: str = "",
     detect_cycles: bool = True,
+    strict_uses: bool = False,
 ) -> RegisterResult:
     """Write one prepared manifest. Call inside a transaction (or a savepoint).
 
     Bulk callers pass `detect_cycles=False` and run `record_all_cycles` once at the end.
+    `strict_uses` makes a `uses` entry the provider's schema does not back an error.
     """
     now = now or now_iso()
     manifest = prepared.manifest
@@ -167,6 +170,7 @@ def write_registration(
             optional=dep.optional,
             now=now,
         )
+        _write_uses(conn, manifest.name, dep)
     kept = [
         contracts.upsert_contract(
             conn,
@@ -183,6 +187,15 @@ def write_registration(
         for spec in prepared.contracts
     ]
     contracts.delete_contracts_except(conn, tool_id=manifest.name, keep_ids=kept)
+    uses.delete_deprecations_of(conn, tool_id=manifest.name)
+    for contract_id, spec in zip(kept, prepared.contracts, strict=True):
+        if spec.deprecation is not None:
+            uses.insert_deprecation(
+                conn,
+                contract_id=contract_id,
+                until=spec.deprecation.until or None,
+                message=spec.deprecation.message or None,
+            )
     resources.delete_resources_of(conn, tool_id=manifest.name)
     seen_uris: set[str] = set()
     for mcp in manifest.provides.mcp:
@@ -191,6 +204,7 @@ def write_registration(
             resources.insert_resource(
                 conn, tool_id=manifest.name, uri=mcp.resource, schema_path=mcp.schema_
             )
+    _check_uses(conn, prepared, warnings, strict=strict_uses)
     found_cycles = record_cycles_through(conn, manifest.name, now=now) if detect_cycles else []
     for cycle in found_cycles:
         warnings.append(f"Circular dependency detected: {' -> '.join([*cycle, cycle[0]])}")
@@ -205,6 +219,45 @@ def write_registration(
         cycles=found_cycles,
         warnings=warnings,
     )
+
+
+def _check_uses(
+    conn: Connection, prepared: PreparedManifest, warnings: list[str], *, strict: bool
+) -> None:
+    from pai_deps.registry.uses_check import check_registration
+
+    problems = check_registration(conn, prepared)
+    if problems and strict:
+        raise PaiDepsError(
+            f"{problems[0].message()}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+            code="unused_pointer" if problems[0].pointer is not None else "unknown_contract",
+            details={
+                "problems": [
+                    {
+                        "consumer": p.consumer,
+                        "provider": p.provider,
+                        "contract": p.contract,
+                        "pointer": p.pointer,
+                    }
+                    for p in problems
+                ]
+            },
+        )
+    warnings.extend(problem.message() for problem in problems)
+
+
+def _write_uses(conn: Connection, consumer: str, dep: Dependency) -> None:
+    """One row per pointer; a use without `fields` reads the whole contract (pointer "")."""
+    for use in dep.uses or []:
+        for pointer in dict.fromkeys(use.fields or [""]):
+            uses.insert_use(
+                conn,
+                consumer_id=consumer,
+                provider_id=dep.name,
+                contract=use.contract,
+                pointer=pointer,
+            )
 
 
 def _renamed(removed: Unregistered, manifest: Manifest) -> str:

@@ -16,9 +16,11 @@ from pai_deps.models import (
     ContractRow,
     CycleRow,
     DependencyRow,
+    DeprecationCopyRow,
     ResourceRow,
     SnapshotRow,
     ToolRow,
+    UseCopyRow,
     VerificationRow,
     VerificationRunRow,
 )
@@ -282,6 +284,38 @@ def paste_snapshot(
             protocol=protocol,
             tools=json_text(tools),
         ),
+    )
+
+
+def copy_uses(conn: Connection) -> list[UseCopyRow]:
+    return many(UseCopyRow, run(conn, _FILE, "copy_uses"))
+
+
+def paste_use(
+    conn: Connection, *, id: int | None, dependency_id: int, contract: str, pointer: str
+) -> int:
+    return rowcount(
+        run(
+            conn,
+            _FILE,
+            "paste_use",
+            id=id,
+            dependency_id=dependency_id,
+            contract=contract,
+            pointer=pointer,
+        ),
+    )
+
+
+def copy_deprecations(conn: Connection) -> list[DeprecationCopyRow]:
+    return many(DeprecationCopyRow, run(conn, _FILE, "copy_deprecations"))
+
+
+def paste_deprecation(
+    conn: Connection, *, contract_id: int, until: str | None, message: str | None
+) -> int:
+    return rowcount(
+        run(conn, _FILE, "paste_deprecation", contract_id=contract_id, until=until, message=message)
     )
 
 

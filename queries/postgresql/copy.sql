@@ -8,4 +8,5 @@ FROM (SELECT 'dependencies' AS table_name, coalesce(max(id), 0) + 1 AS next_id F
       UNION ALL SELECT 'verifications', coalesce(max(id), 0) + 1 FROM verifications
       UNION ALL SELECT 'resources', coalesce(max(id), 0) + 1 FROM resources
       UNION ALL SELECT 'verification_runs', coalesce(max(id), 0) + 1 FROM verification_runs
-      UNION ALL SELECT 'circular_deps', coalesce(max(id), 0) + 1 FROM circular_deps) AS s;
+      UNION ALL SELECT 'circular_deps', coalesce(max(id), 0) + 1 FROM circular_deps
+      UNION ALL SELECT 'dependency_uses', coalesce(max(id), 0) + 1 FROM dependency_uses) AS s;

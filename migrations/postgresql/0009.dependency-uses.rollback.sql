@@ -1,0 +1,2 @@
+DROP TABLE contract_deprecations;
+DROP TABLE dependency_uses;
