@@ -51,6 +51,7 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "allpaths": (["allpaths", "kai-launcher", "pii"], 0),
     "chain-reliability": (["chain-reliability", "--all"], 1),
     "blast-radius": (["blast-radius", "email"], 0),
+    "consumers": (["consumers", "email"], 0),
     "debt": (["debt", "--min", "0"], 0),
     "health": (["health"], 1),
     "report": (["report"], 0),
@@ -94,6 +95,9 @@ MORE_INVOCATIONS: list[tuple[str, list[str], int]] = [
     ("schema", ["schema", "--output", "list"], 0),
     ("init", ["init", "{examples}/ical", "--dry-run"], 0),
     ("sync", ["sync", "{examples}", "--dry-run", "--prune"], 0),
+    ("consumers", ["consumers", "email", "email search <query> --json", "--field", "/total"], 0),
+    ("affected", ["affected", "email", "--field", "/messages/*/id"], 0),
+    ("blast-radius", ["blast-radius", "email", "--contract", "email search <query> --json"], 0),
 ]
 
 

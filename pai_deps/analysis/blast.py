@@ -176,17 +176,35 @@ def blast_radius(tool: str, reliability: float, affected: Sequence[ReachRow]) ->
 
 
 def blast_radius_of(
-    conn: Connection, tool: str, *, skip_optional: bool, fail_on: RiskLevel | None
+    conn: Connection,
+    tool: str,
+    *,
+    skip_optional: bool,
+    fail_on: RiskLevel | None,
+    contract: str | None = None,
+    field: str | None = None,
 ) -> BlastRadius:
-    """The analysis for `tool`; `success` is false when its level is at least `fail_on`."""
+    """The analysis for `tool`; `success` is false when its level is at least `fail_on`.
+
+    With `contract`/`field`, only what is reached through the direct dependents that read it.
+    """
+    from pai_deps.analysis.consumers import narrow_walk
     from pai_deps.analysis.registry_graph import walk
     from pai_deps.registry.read import require_tool
 
     row = require_tool(conn, tool)
     rows = walk(conn, tool, reverse=True, max_depth=None, skip_optional=skip_optional)
+    rows = narrow_walk(
+        conn, tool, rows, contract=contract, field=field, skip_optional=skip_optional
+    )
     figures = blast_radius(tool, row.reliability, rows)
     failed = fail_on is not None and RISK_LEVELS.index(figures.level) >= RISK_LEVELS.index(fail_on)
-    return BlastRadius(success=not failed, analysis=analysis_document(figures))
+    return BlastRadius(
+        success=not failed,
+        analysis=analysis_document(figures),
+        contract=contract,
+        field=field,
+    )
 
 
 def analysis_document(b: BlastFigures) -> BlastAnalysis:

@@ -110,11 +110,25 @@ def affected(
     depth: int | None,
     type_: str | None,
     skip_optional: bool,
+    contract: str | None = None,
+    field: str | None = None,
 ) -> Affected:
     """Tools a change to `tool` reaches (its transitive dependents, or only the direct ones),
-    each with the chain of `via` hops that explains why."""
+    each with the chain of `via` hops that explains why; with `contract`/`field`, only
+    through the direct dependents that read it (`analysis.consumers`)."""
+    from pai_deps.analysis.consumers import narrow_walk
+
     max_depth = 1 if direct else depth
     rows = walk(conn, tool, reverse=True, max_depth=max_depth, skip_optional=skip_optional)
+    rows = narrow_walk(
+        conn,
+        tool,
+        rows,
+        contract=contract,
+        field=field,
+        max_depth=max_depth,
+        skip_optional=skip_optional,
+    )
     walks = via_paths(tool, rows)
     if type_ is not None:
         rows = [r for r in rows if r.type == type_]
@@ -126,5 +140,11 @@ def affected(
         affected=found,
         count=len(found),
         max_depth=max_found if found and not direct else None,
-        filters=WalkFilters(type=type_, depth=max_depth, skip_optional=skip_optional),
+        filters=WalkFilters(
+            type=type_,
+            depth=max_depth,
+            skip_optional=skip_optional,
+            contract=contract,
+            field=field,
+        ),
     )

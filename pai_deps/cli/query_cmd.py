@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command("allpaths")(allpaths)
     app.command("chain-reliability")(chain_reliability)
     app.command("blast-radius")(blast_radius)
+    app.command("consumers")(consumers)
 
 
 Tool = Annotated[str, typer.Argument(help="The tool's id.", show_default=False)]
@@ -54,6 +55,28 @@ SkipOptional = Annotated[
     typer.Option(
         "--skip-optional",
         help="Do not follow dependencies declared optional (followed by default).",
+    ),
+]
+
+
+ContractOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contract",
+        metavar="CONTRACT",
+        help="Only through the direct dependents that read this contract of the tool "
+        "(as `show` names it); dependents that declare no `uses` read everything.",
+        show_default=False,
+    ),
+]
+FieldOption = Annotated[
+    str | None,
+    typer.Option(
+        "--field",
+        metavar="POINTER",
+        help="Only through the direct dependents that read this field (a JSON pointer, "
+        "`*` for any index or key, e.g. /results/*/id).",
+        show_default=False,
     ),
 ]
 
@@ -133,6 +156,8 @@ def affected(
     ] = None,
     type_: TypeFilter = None,
     skip_optional: SkipOptional = False,
+    contract: ContractOption = None,
+    field: FieldOption = None,
 ) -> None:
     """Tools a change to a tool reaches, each with the chain that explains why."""
     from pai_deps.analysis.neighbours import affected as reached
@@ -142,7 +167,14 @@ def affected(
     state = get_state(ctx)
     with state.registry() as conn:
         doc = reached(
-            conn, tool, direct=direct, depth=depth, type_=type_, skip_optional=skip_optional
+            conn,
+            tool,
+            direct=direct,
+            depth=depth,
+            type_=type_,
+            skip_optional=skip_optional,
+            contract=contract,
+            field=field,
         )
     if state.json:
         state.printer.json(doc)
@@ -296,6 +328,8 @@ def blast_radius(
             show_default=False,
         ),
     ] = None,
+    contract: ContractOption = None,
+    field: FieldOption = None,
 ) -> None:
     """What a change to a tool puts at risk, and in which order to test.
 
@@ -307,7 +341,9 @@ def blast_radius(
     state = get_state(ctx)
     level = None if fail_on is None else LEVELS[RISK_LEVELS.index(fail_on)]
     with state.registry() as conn:
-        doc = blast_radius_of(conn, tool, skip_optional=skip_optional, fail_on=level)
+        doc = blast_radius_of(
+            conn, tool, skip_optional=skip_optional, fail_on=level, contract=contract, field=field
+        )
     if state.json:
         state.printer.json(doc)
     else:
@@ -316,3 +352,34 @@ def blast_radius(
         query.blast_radius(state.printer, doc)
     if not doc.success:
         raise fail()
+
+
+# -- consumers -------------------------------------------------------------------------------
+
+
+def consumers(
+    ctx: typer.Context,
+    tool: Tool,
+    contract: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only consumers of this contract (as `show` names it).", show_default=False
+        ),
+    ] = None,
+    field: FieldOption = None,
+) -> None:
+    """Who reads a tool's contracts, and which fields, as their manifests declare (`uses`).
+
+    Direct dependents only. One whose manifest declares no `uses` is listed as reading
+    everything, since nothing says otherwise."""
+    from pai_deps.analysis.consumers import consumers as readers
+
+    state = get_state(ctx)
+    with state.registry() as conn:
+        doc = readers(conn, tool, contract=contract, field=field)
+    if state.json:
+        state.printer.json(doc)
+    else:
+        from pai_deps.render import query
+
+        query.consumers(state.printer, doc)

@@ -11,6 +11,7 @@ from pai_deps.words import plural
 if TYPE_CHECKING:  # each command loads only its own document's module
     from pai_deps.results.blast import BlastRadius
     from pai_deps.results.chains import ChainReliability
+    from pai_deps.results.consumers import Consumers
     from pai_deps.results.neighbours import Affected, Dependencies, Dependents
     from pai_deps.results.routes import Route, Routes
 
@@ -64,11 +65,25 @@ def neighbours(printer: Printer, doc: Dependencies | Dependents) -> None:
     printer.info(f"Total: {plural(len(rows), noun)}{depth_note}")
 
 
+def read_part(tool: str, contract: str | None, field: str | None) -> str:
+    """`/total of 'email search --json' (email)`: what a narrowed question is about."""
+    what = f"'{contract}' ({tool})" if contract else f"'{tool}'"
+    return f"{field} of {what}" if field is not None else what
+
+
 def affected(printer: Printer, doc: Affected) -> None:
+    narrowed = doc.filters.contract is not None or doc.filters.field is not None
+    part = read_part(doc.tool, doc.filters.contract, doc.filters.field)
     if not doc.affected:
-        printer.answer(f"No tools are affected by changes to '{doc.tool}'.")
+        printer.answer(
+            f"No tools are affected by changes to {part}."
+            if narrowed
+            else f"No tools are affected by changes to '{doc.tool}'."
+        )
         return
     printer.info(f"Tools {'directly ' if doc.direct else ''}affected by changes to: {doc.tool}")
+    if narrowed:
+        printer.info(f"(only through the consumers that read {part})")
     printer.info()
     printer.render(
         table(
@@ -192,6 +207,10 @@ def blast_radius(printer: Printer, doc: BlastRadius) -> None:
     b = doc.analysis
     p = printer
     p.info(f"Blast Radius Analysis: {b.tool}")
+    if doc.contract is not None or doc.field is not None:
+        p.info(
+            f"(only through the consumers that read {read_part(b.tool, doc.contract, doc.field)})"
+        )
     p.info("═" * 60)
     p.info()
     p.answer("Impact Summary:")
@@ -247,3 +266,23 @@ def blast_radius(printer: Printer, doc: BlastRadius) -> None:
                 right=("Reliability", "Debt", "Depth"),
             )
         )
+
+
+def consumers(printer: Printer, doc: Consumers) -> None:
+    """`consumers`: one row per consumer and contract it reads, with the fields."""
+    what = read_part(doc.tool, doc.contract, doc.field)
+    if not doc.consumers:
+        printer.answer(f"Nothing reads {what}.")
+        return
+    printer.info(f"Consumers of {what}:")
+    printer.info()
+    rows: list[list[object]] = []
+    for c in doc.consumers:
+        if not c.declared:
+            rows.append([c.id, type_label(c.type, c.stub), "(everything: no uses declared)", ""])
+        for use in c.uses:
+            fields = ", ".join(f or "(all)" for f in use.fields)
+            rows.append([c.id, type_label(c.type, c.stub), use.contract, fields])
+    printer.render(table(["Consumer", "Type", "Contract", "Fields"], rows))
+    printer.info()
+    printer.info(f"{plural(doc.count, 'consumer')}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pai_deps.models import ToolType
-from pai_deps.results.base import CamelModel, Envelope
+from pai_deps.results.base import CamelModel, Envelope, OmitNone
 
 
 class Impact(CamelModel):
@@ -66,3 +66,6 @@ class BlastRadius(Envelope):
     """`pai-deps --json blast-radius TOOL`; `success` is false at or above `--fail-on`."""
 
     analysis: BlastAnalysis
+    # `--contract/--field`: only through the direct dependents that read it.
+    contract: OmitNone[str] = None
+    field: OmitNone[str] = None

@@ -44,6 +44,7 @@ OUTPUTS: dict[str, str] = {
     "allpaths": "pai_deps.results.routes:Routes",
     "chain-reliability": "pai_deps.results.chains:ChainReliability",
     "blast-radius": "pai_deps.results.blast:BlastRadius",
+    "consumers": "pai_deps.results.consumers:Consumers",
     # report commands
     "debt": "pai_deps.results.report:Debt",
     "health": "pai_deps.results.report:Health",

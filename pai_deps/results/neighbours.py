@@ -22,6 +22,9 @@ class WalkFilters(CamelModel):
     type: str | None
     depth: int | None
     skip_optional: bool
+    # `affected --contract/--field`: only through the direct dependents that read it.
+    contract: OmitNone[str] = None
+    field: OmitNone[str] = None
 
 
 class Dependencies(Envelope):
