@@ -52,6 +52,7 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "chain-reliability": (["chain-reliability", "--all"], 1),
     "blast-radius": (["blast-radius", "email"], 0),
     "consumers": (["consumers", "email"], 0),
+    "check": (["check", "{examples}"], 0),
     "debt": (["debt", "--min", "0"], 0),
     "health": (["health"], 1),
     "report": (["report"], 0),

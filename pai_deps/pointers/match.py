@@ -193,3 +193,18 @@ def _all_nodes(document: Any, locations: set[Location]) -> Iterator[tuple[Locati
 def deprecated_at(document: Any, segments: Sequence[str]) -> frozenset[str]:
     """The schema locations marked deprecated that reading `segments` goes through."""
     return reach(document, segments).deprecated
+
+
+def deprecated_locations(document: Any) -> list[str]:
+    """Every schema location in the document marked `deprecated: true`, in document order."""
+    found: list[str] = []
+    stack: list[tuple[Location, Any]] = [((), document)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("deprecated") is True:
+                found.append(format_pointer(loc))
+            stack.extend(((*loc, k), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*loc, str(i)), v) for i, v in reversed(list(enumerate(node))))
+    return found

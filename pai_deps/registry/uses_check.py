@@ -33,7 +33,7 @@ class UseProblem:
 
     @property
     def kind(self) -> str:
-        return "unused-pointer" if self.pointer is not None else "contract"
+        return "unused-pointer" if self.pointer is not None else "unknown-contract"
 
     def message(self) -> str:
         if self.pointer is None:

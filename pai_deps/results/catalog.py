@@ -45,6 +45,7 @@ OUTPUTS: dict[str, str] = {
     "chain-reliability": "pai_deps.results.chains:ChainReliability",
     "blast-radius": "pai_deps.results.blast:BlastRadius",
     "consumers": "pai_deps.results.consumers:Consumers",
+    "check": "pai_deps.results.check:CheckReport",
     # report commands
     "debt": "pai_deps.results.report:Debt",
     "health": "pai_deps.results.report:Health",
