@@ -116,10 +116,10 @@ def deprecations(picture: Picture) -> Iterator[Raw]:
             continue
         declared = dep.uses if dep.uses is not None else {c: [""] for c in provider.schemas}
         for contract, pointers in declared.items():
-            yield from _deprecated_use(view.id, provider, contract, pointers, dep.uses is None)
+            yield from deprecated_use(view.id, provider, contract, pointers, dep.uses is None)
 
 
-def _deprecated_use(
+def deprecated_use(
     consumer: str, provider: ToolView, contract: str, pointers: list[str], assumed: bool
 ) -> Iterator[Raw]:
     base = {"tool": consumer, "provider": provider.id, "contract": contract}

@@ -192,12 +192,19 @@ def drift_in_change(tool: ToolInChange, contract: ContractRow, root: Path) -> Co
     return compare_document(contract, tool.schemas[contract.schema_path], shown)
 
 
+def _unused_note(item: ContractDrift) -> str:
+    unused = sum(1 for i in range(len(item.changes)) if item.unused(i))
+    return f"; {unused} of them read by no consumer" if unused else ""
+
+
 def schema_drift_check(
     conn: Connection, loaded: list[ToolInChange], root: Path, *, allow_risky: bool = False
 ) -> tuple[Check, list[ContractDrift]]:
     """`drift`'s classes and exit rule (`schemacompat.policy`): breaking and unexplainable
     changes fail, risky ones unless allowed; compatible ones pass and are accepted by
     --fix. Removing a contract that others may use is breaking."""
+    from pai_deps.verify.readers import attach_readers
+
     check = Check(name="drift")
     findings: list[ContractDrift] = []
     for tool in loaded:
@@ -208,6 +215,7 @@ def schema_drift_check(
             if contract.contract_type == "library_export":
                 continue
             item = drift_in_change(tool, contract, root)
+            attach_readers(conn, tool.id, [item])
             findings.append(item)
             label = f"{tool.id}: {contract.contract_type} '{contract.name}'"
             if item.status == "drift":
@@ -218,6 +226,7 @@ def schema_drift_check(
                     "error" if failing else "info",
                     f"{label}: {item.message}"
                     + "".join(f"; {c.pointer or '/'}: {c.message}" for c in worst)
+                    + _unused_note(item)
                     + ("" if failing else " (accept with --fix)"),
                     contract=contract.name,
                     contract_type=contract.contract_type,

@@ -206,17 +206,32 @@ def drift_command(
         bool,
         typer.Option("--allow-risky", help="Risky changes are reported but do not fail."),
     ] = False,
+    strict_unused: Annotated[
+        bool,
+        typer.Option(
+            "--strict-unused",
+            help="Fail on breaking (and risky) changes that no consumer reads, too.",
+        ),
+    ] = False,
 ) -> None:
     """Have the promised schemas changed since their baseline, and does it break anyone?
 
     Each change is classified (breaking, risky, compatible, cosmetic) by the direction
-    data flows. Exit 1 on breaking (and risky) drift and on missing or unreadable schema
-    files."""
+    data flows, and names the consumers whose `uses` it touches (one without `uses` reads
+    everything). Exit 1 on breaking (and risky) drift that a consumer reads (or any, when
+    no consumer is registered, or with --strict-unused) and on missing or unreadable
+    schema files."""
     from pai_deps.verify.drift import drift
 
     state = get_state(ctx)
     with state.registry() as conn:
-        doc = drift(conn, _one_or_all(tool, all_tools), update=update, allow_risky=allow_risky)
+        doc = drift(
+            conn,
+            _one_or_all(tool, all_tools),
+            update=update,
+            allow_risky=allow_risky,
+            strict_unused=strict_unused,
+        )
     if state.json:
         state.printer.json(doc)
     else:

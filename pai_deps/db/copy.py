@@ -9,7 +9,10 @@ Ids are copied as they are, so cycle ids and history stay the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from pydantic import BaseModel
 
 from pai_deps.db import Connection, Notify, Target, open_registry, read_snapshot, transaction
 from pai_deps.errors import PaiDepsError
@@ -70,26 +73,21 @@ def _copy(
         if any(before.values()):
             copy.clear_cycles(dst)
             copy.clear_tools(dst)
-        for tool in tools:
-            copy.paste_tool(dst, **tool.model_dump(by_alias=False))
-        for edge in edges:
-            copy.paste_dependency(dst, **edge.model_dump(by_alias=False))
-        for contract in contracts:
-            copy.paste_contract(dst, **contract.model_dump(by_alias=False))
-        for check in checks:
-            copy.paste_verification(dst, **check.model_dump(by_alias=False))
-        for resource in resources:
-            copy.paste_resource(dst, **resource.model_dump(by_alias=False))
-        for run in runs:
-            copy.paste_run(dst, **run.model_dump(by_alias=False))
-        for snapshot in snapshots:
-            copy.paste_snapshot(dst, **snapshot.model_dump(by_alias=False))
-        for cycle in cycles:
-            copy.paste_cycle(dst, **cycle.model_dump(by_alias=False))
-        for use in used:
-            copy.paste_use(dst, **use.model_dump(by_alias=False))
-        for deprecation in deprecations:
-            copy.paste_deprecation(dst, **deprecation.model_dump(by_alias=False))
+        pastes: list[tuple[Sequence[BaseModel], Callable[..., int]]] = [
+            (tools, copy.paste_tool),
+            (edges, copy.paste_dependency),
+            (contracts, copy.paste_contract),
+            (checks, copy.paste_verification),
+            (resources, copy.paste_resource),
+            (runs, copy.paste_run),
+            (snapshots, copy.paste_snapshot),
+            (cycles, copy.paste_cycle),
+            (used, copy.paste_use),
+            (deprecations, copy.paste_deprecation),
+        ]
+        for rows, paste in pastes:  # in an order the foreign keys accept
+            for row in rows:
+                paste(dst, **row.model_dump(by_alias=False))
         copy.restart_ids(dst)
         after = meta.table_row_counts(dst).model_dump(by_alias=False)
     return CopyResult(

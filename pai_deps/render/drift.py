@@ -9,7 +9,12 @@ from pai_deps.words import plural
 
 if TYPE_CHECKING:
     from pai_deps.output import Printer
-    from pai_deps.results.drift import ContractDriftEntry, DriftDocument, ToolDriftEntry
+    from pai_deps.results.drift import (
+        ChangeEntry,
+        ContractDriftEntry,
+        DriftDocument,
+        ToolDriftEntry,
+    )
 
 ICONS = {
     "unchanged": "✓",
@@ -73,14 +78,24 @@ def _tool(p: Printer, tool: ToolDriftEntry) -> None:
         if not item.changes:
             continue
         p.info(f"  Changes in {item.contract} ({item.direction} schema):")
+        known = item.affected_consumers is not None
         p.render(
             table(
-                ["Severity", "Pointer", "Change"],
-                [[c.severity, c.pointer or "/", c.message] for c in item.changes],
+                ["Severity", "Pointer", "Change", *(["Read by"] if known else [])],
+                [
+                    [c.severity, c.pointer or "/", c.message, *([_readers(c)] if known else [])]
+                    for c in item.changes
+                ],
             ),
             answer=False,
         )
     p.info()
+
+
+def _readers(change: ChangeEntry) -> str:
+    if change.unused:
+        return "nobody (unused)"
+    return ", ".join(change.affected_consumers or []) or "nobody"
 
 
 def _summary(p: Printer, doc: DriftDocument) -> None:

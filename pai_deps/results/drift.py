@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pai_deps.models import ContractType
 from pai_deps.results.base import CamelModel, Envelope, OmitNone
-from pai_deps.schemacompat import Direction, SchemaChange
+from pai_deps.schemacompat import Direction
 
 DriftStatus = Literal["unchanged", "equivalent", "drift", "new", "missing", "error", "no-schema"]
 DriftSeverity = Literal["breaking", "risky", "compatible", "cosmetic", "unknown"]
+
+
+class ChangeEntry(CamelModel):
+    """One classified change, and which consumers read what it changes."""
+
+    pointer: str
+    kind: str
+    severity: DriftSeverity
+    message: str
+    old: Any = None
+    new: Any = None
+    # The direct consumers whose `uses` meet the change (those without `uses` read
+    # everything); left out when the tool has no registered consumers.
+    affected_consumers: OmitNone[list[str]] = None
+    # true: breaking or risky, yet no consumer reads it (it does not fail the command
+    # unless --strict-unused).
+    unused: OmitNone[bool] = None
 
 
 class ContractDriftEntry(CamelModel):
@@ -27,8 +44,10 @@ class ContractDriftEntry(CamelModel):
     failing: bool
     updated: bool
     message: str
-    changes: list[SchemaChange]
+    changes: list[ChangeEntry]
     error: OmitNone[str]
+    # The direct consumers of this contract at all (left out without registered consumers).
+    affected_consumers: OmitNone[list[str]] = None
 
 
 class ToolDriftEntry(CamelModel):

@@ -73,6 +73,10 @@ class ContractDrift:
     updated: bool = False
     # The normalised current schema, for `--update`.
     snapshot: str | None = field(default=None, repr=False)
+    # Per change, the consumers it reaches (`verify.readers`); None when the tool has no
+    # registered consumers, so nobody has said what they read.
+    affected: list[list[str]] | None = None
+    contract_readers: list[str] | None = None  # the consumers of this contract at all
 
     @property
     def direction(self) -> Direction:
@@ -87,12 +91,27 @@ class ContractDrift:
             self.status == "unchanged" and self.contract.schema_snapshot is None
         )
 
-    def fails(self, *, allow_risky: bool) -> bool:
+    def unused(self, index: int) -> bool:
+        """Whether change `index` is breaking or risky and reaches no consumer."""
+        return (
+            self.affected is not None
+            and self.changes[index].severity in ("breaking", "risky")
+            and not self.affected[index]
+        )
+
+    def fails(self, *, allow_risky: bool, strict_unused: bool = False) -> bool:
+        """Missing and unreadable files fail; drift by its worst change that a consumer
+        reads (every change with `strict_unused`, or when no consumer is registered)."""
         if self.status in ("missing", "error"):
             return True
         if self.status != "drift" or self.updated:
             return False
-        return fails(self.severity, allow_risky=allow_risky)
+        if strict_unused or self.affected is None or not self.changes:
+            if self.severity == "unknown" and self.contract_readers == []:
+                return strict_unused  # nobody reads the contract at all
+            return fails(self.severity, allow_risky=allow_risky)
+        read = [c for i, c in enumerate(self.changes) if self.affected[i]]
+        return fails(worst_severity(read), allow_risky=allow_risky)
 
 
 @dataclass
@@ -106,6 +125,7 @@ class DriftReport:
     tools: list[ToolDrift]
     allow_risky: bool
     updated: int = 0
+    strict_unused: bool = False
 
     def all(self) -> list[ContractDrift]:
         return [item for tool in self.tools for item in tool.contracts]
@@ -115,7 +135,11 @@ class DriftReport:
 
     @property
     def failing(self) -> list[ContractDrift]:
-        return [item for item in self.all() if item.fails(allow_risky=self.allow_risky)]
+        return [
+            item
+            for item in self.all()
+            if item.fails(allow_risky=self.allow_risky, strict_unused=self.strict_unused)
+        ]
 
     @property
     def exit_code(self) -> int:
@@ -144,7 +168,20 @@ class DriftReport:
 
     def document(self) -> DriftDocument:
         """What `drift --json` prints."""
-        from pai_deps.results.drift import ContractDriftEntry, DriftDocument, ToolDriftEntry
+        from pai_deps.results.drift import (
+            ChangeEntry,
+            ContractDriftEntry,
+            DriftDocument,
+            ToolDriftEntry,
+        )
+
+        def change(item: ContractDrift, index: int) -> ChangeEntry:
+            found = item.changes[index]
+            return ChangeEntry(
+                **found.as_dict(),
+                affected_consumers=None if item.affected is None else item.affected[index],
+                unused=True if item.unused(index) else None,
+            )
 
         def entry(item: ContractDrift) -> ContractDriftEntry:
             failed = item.status in ("missing", "error")
@@ -158,10 +195,11 @@ class DriftReport:
                 stored_hash=item.contract.schema_hash,
                 current_hash=item.current_hash,
                 severity=item.severity,
-                failing=item.fails(allow_risky=self.allow_risky),
+                failing=item.fails(allow_risky=self.allow_risky, strict_unused=self.strict_unused),
                 updated=item.updated,
                 message=item.message,
-                changes=item.changes,
+                changes=[change(item, i) for i in range(len(item.changes))],
+                affected_consumers=item.contract_readers,
                 error=item.message if failed else None,
             )
 
@@ -246,8 +284,15 @@ def check_drift(
     *,
     update: bool = False,
     allow_risky: bool = False,
+    strict_unused: bool = False,
 ) -> DriftReport:
-    """Check every contract of the selected tools; with `update`, move the baselines."""
+    """Check every contract of the selected tools; with `update`, move the baselines.
+
+    Each change names the consumers it reaches (`verify.readers`); a breaking or risky
+    change none reads does not fail unless `strict_unused`.
+    """
+    from pai_deps.verify.readers import attach_readers
+
     report = DriftReport(
         tools=[
             ToolDrift(
@@ -260,7 +305,10 @@ def check_drift(
             for tool in selected
         ],
         allow_risky=allow_risky,
+        strict_unused=strict_unused,
     )
+    for tool in report.tools:
+        attach_readers(conn, tool.tool.id, tool.contracts)
     if update:
         accepted = [item for item in report.all() if item.acceptable]
         with transaction(conn):
@@ -277,8 +325,16 @@ def check_drift(
 
 
 def drift(
-    conn: Connection, tool_id: str | None, *, update: bool = False, allow_risky: bool = False
+    conn: Connection,
+    tool_id: str | None,
+    *,
+    update: bool = False,
+    allow_risky: bool = False,
+    strict_unused: bool = False,
 ) -> DriftDocument:
     """`drift`: one registered tool's contracts (every tool's when `tool_id` is None)."""
     selected = select_tools(conn, tool_id)
-    return check_drift(conn, selected, update=update, allow_risky=allow_risky).document()
+    report = check_drift(
+        conn, selected, update=update, allow_risky=allow_risky, strict_unused=strict_unused
+    )
+    return report.document()
