@@ -307,3 +307,35 @@ def is_dirty(directory: Path | str) -> bool | None:
     if result.returncode != 0:
         return None
     return bool(result.stdout)
+
+
+def resolve_commit(cwd: Path | str, ref: str) -> str:
+    """The commit `ref` names in the repository around `cwd` (a one-line error if none)."""
+    root = require_repo(cwd)
+    commit = _resolve_commit(root, ref)
+    if commit is None:
+        raise GitError(f"'{ref}' names no commit in {root}", code="unknown_ref")
+    return commit
+
+
+def blob_at(cwd: Path | str, commit: str, path: Path | str, *, limit: int) -> bytes | None:
+    """A file's content as it is at `commit` (`git cat-file`, no shell, no textconv).
+
+    None when the path is not in that commit or lies outside the repository; a blob over
+    `limit` bytes is refused before it is read.
+    """
+    root = require_repo(cwd)
+    target = Path(path) if Path(path).is_absolute() else _as_dir(cwd) / path
+    try:
+        relative = Path(os.path.normpath(target)).relative_to(root).as_posix()
+    except ValueError:
+        return None
+    size = _git(root, ["cat-file", "-s", f"{commit}:{relative}"])
+    if size.returncode != 0:
+        return None
+    if int(_single_line(size) or 0) > limit:
+        raise GitError(
+            f"{relative} at {commit[:12]} is larger than {limit} bytes", code="too_large"
+        )
+    result = _git(root, ["cat-file", "blob", f"{commit}:{relative}"])
+    return result.stdout if result.returncode == 0 else None

@@ -53,6 +53,7 @@ INVOCATIONS: dict[str, tuple[list[str], int]] = {
     "blast-radius": (["blast-radius", "email"], 0),
     "consumers": (["consumers", "email"], 0),
     "check": (["check", "{examples}"], 0),
+    "can-i-ship": (["can-i-ship", "email"], 0),
     "debt": (["debt", "--min", "0"], 0),
     "health": (["health"], 1),
     "report": (["report"], 0),

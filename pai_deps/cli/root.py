@@ -294,6 +294,7 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("debt", "health", "report", "graph"), "report_cmd"),
     **dict.fromkeys(("verify", "drift", "verify-output", "verify-history"), "verify_cmd"),
     "check": "check_cmd",
+    "can-i-ship": "ship_cmd",
     "ci": "ci_cmd",
     "hook": "hook_cmd",
     "speckit": "speckit_cmd",

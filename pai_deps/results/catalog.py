@@ -46,6 +46,7 @@ OUTPUTS: dict[str, str] = {
     "blast-radius": "pai_deps.results.blast:BlastRadius",
     "consumers": "pai_deps.results.consumers:Consumers",
     "check": "pai_deps.results.check:CheckReport",
+    "can-i-ship": "pai_deps.results.ship:ShipDecision",
     # report commands
     "debt": "pai_deps.results.report:Debt",
     "health": "pai_deps.results.report:Health",
