@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests import ci_repo
 from tests.ci_repo import commit_all, git
 from tests.conftest import Cli
 from tests.helpers import dep, write_tool
@@ -141,3 +142,41 @@ def test_a_missing_schema_blocks_every_reader_and_bad_input_is_one_line(
     assert "'no-such-branch' names no commit" in bad_ref.stderr
     assert "Traceback" not in bad_ref.output
     assert cli("can-i-ship", "nobody").exit_code == 1
+
+
+# --------------------------------------------------------------------------- in ci check
+
+eco = ci_repo.eco
+
+
+def test_ci_check_runs_can_i_ship_for_the_changed_provider(eco: Path, cli: Cli) -> None:
+    """svc declares no `uses` of core, so it reads everything: a breaking change blocks it;
+    once svc says it reads only /items, a change to /total blocks nobody."""
+    changed = copy.deepcopy(ci_repo.OUT_SCHEMA)
+    changed["properties"]["total"] = {"type": "string"}
+    ci_repo.write_core(eco, schemas={"out.schema.json": changed})
+    git(eco, "add", "-A")
+    result = cli("--json", "ci", "check", "--staged", "--quick")
+    assert result.exit_code == 1
+    ship = {c["name"]: c for c in result.json()["checks"]}["can-i-ship"]
+    assert ship["status"] == "fail"
+    assert [i["message"] for i in ship["issues"]] == [
+        "core would break svc: 'core-bin list --json' /properties/total/type: "
+        "type changed from integer to string"
+    ]
+    write_tool(
+        eco,
+        "svc",
+        folder="services/svc",
+        provides={"cli": [{"command": "svc-bin run <job>"}]},
+        depends_on=[
+            dep("core", "cli", uses=[{"contract": "core-bin list --json", "fields": ["/items"]}])
+        ],
+    )
+    assert cli("register", str(eco / "services" / "svc")).exit_code == 0
+    git(eco, "add", "-A")
+    again = cli("--json", "ci", "check", "--staged", "--quick")
+    checks = {c["name"]: c for c in again.json()["checks"]}
+    assert checks["can-i-ship"]["status"] == "pass", checks["can-i-ship"]
+    assert checks["drift"]["status"] == "pass", checks["drift"]  # the change is unused
+    assert again.exit_code == 0, again.output

@@ -45,12 +45,12 @@ def test_a_clean_change_passes_every_check(eco: Path, cli: Cli) -> None:
     result = cli("ci", "check", "--staged")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split()[1] for line in lines[:6]] == [
-        "manifest", "drift", "cli", "mcp", "cycles", "stubs"
+    assert [line.split()[1] for line in lines[:7]] == [
+        "manifest", "drift", "can-i-ship", "cli", "mcp", "cycles", "stubs"
     ]  # fmt: skip
     assert lines[0].startswith("✓ manifest")
     assert "- mcp" in result.stdout
-    assert lines[-1].startswith("ci check passed: 5 passed, 0 failed, 1 skipped")
+    assert lines[-1].startswith("ci check passed: 6 passed, 0 failed, 1 skipped")
     code, doc = staged_check(cli)
     assert code == 0
     assert doc["changed"] == ["core"]

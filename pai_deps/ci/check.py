@@ -1,8 +1,9 @@
 """`ci check`: the changed tools and their dependents, judged as the change stands.
 
 With `staged`, the tools the staged change touches, read from git's index; without it,
-every registered tool of the repository, read from the working tree. Six checks run over
-them (`checks`, `graph_checks`); `fix` writes back what passed (`fixes`).
+every registered tool of the repository, read from the working tree. Seven checks run
+over them (`checks`, `ship_check`, `graph_checks`); `fix` writes back what passed
+(`fixes`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pai_deps.ci.checks import (
 )
 from pai_deps.ci.graph_checks import new_cycles_check, stub_dependencies_check
 from pai_deps.ci.locator import Locator
+from pai_deps.ci.ship_check import can_i_ship_check
 from pai_deps.repo import tools
 from pai_deps.results.ci import Check, CheckDocument, CheckSummary, Mode, Problem
 
@@ -77,6 +79,7 @@ def run_checks(
     checks = [
         manifests_check(conn, loaded, root, problems),
         drift,
+        can_i_ship_check(conn, loaded, findings, allow_risky=allow_risky),
         cli_contracts_check(in_scope, quick=quick, timeout=timeout, jobs=jobs),
         mcp_contracts_check(
             in_scope, quick=quick, timeout=timeout, jobs=jobs, allow_risky=allow_risky

@@ -127,33 +127,59 @@ def can_i_ship(
     conn: Connection, tool_id: str, *, ref: str | None = None, allow_risky: bool = False
 ) -> ShipDecision:
     """The answer for `tool_id` (see the module docstring); seeds missing baselines."""
-    from pai_deps.db import transaction
     from pai_deps.registry.read import require_tool
     from pai_deps.repo import contracts
-    from pai_deps.verify.readers import readers_of
 
     tool = require_tool(conn, tool_id)
     if tool.stub:
         raise PaiDepsError(f"'{tool_id}' is a stub: it has no manifest to ship", code="stub")
     read, commit = _reader_at(tool, ref) if ref is not None else (None, None)
-    readers = readers_of(conn, tool_id)
+    judged = [_judge(tool, c, read) for c in contracts.list_contracts_of(conn, tool_id=tool_id)]
+    return decide(conn, tool, judged, allow_risky=allow_risky, seed=True, ref=ref, commit=commit)
+
+
+def _seed(conn: Connection, item: ContractDrift) -> None:
+    from pai_deps.db import transaction
+    from pai_deps.repo import contracts
+
+    with transaction(conn):
+        contracts.set_contract_baseline(
+            conn,
+            id=item.contract.id,
+            schema_hash=item.current_hash,
+            schema_snapshot=item.snapshot,
+        )
+
+
+def decide(
+    conn: Connection,
+    tool: ToolRow,
+    judged: list[ContractDrift],
+    *,
+    allow_risky: bool,
+    seed: bool,
+    ref: str | None = None,
+    commit: str | None = None,
+) -> ShipDecision:
+    """The answer from each contract's drift (`judged`), its readers and deprecations.
+
+    `ci check` passes the contracts as the change holds them and `seed=False` (it writes
+    nothing); `can-i-ship` seeds the baselines that are missing.
+    """
+    from pai_deps.verify.readers import readers_of
+
+    readers = readers_of(conn, tool.id)
     blocking: list[Blocker] = []
     warnings: list[str] = []
     seeded: list[str] = []
     verdicts: list[ShippedContract] = []
     snapshots: dict[str, list[str]] = {}
-    for contract in contracts.list_contracts_of(conn, tool_id=tool_id):
-        item = _judge(tool, contract, read)
+    for item in judged:
+        contract = item.contract
         of_contract = readers.of(contract.name, None)
         status: str = item.status
-        if item.status == "new" and item.snapshot is not None:
-            with transaction(conn):
-                contracts.set_contract_baseline(
-                    conn,
-                    id=contract.id,
-                    schema_hash=item.current_hash,
-                    schema_snapshot=item.snapshot,
-                )
+        if item.status == "new" and item.snapshot is not None and seed:
+            _seed(conn, item)
             seeded.append(contract.name)
             status = "seeded"
         if item.snapshot is not None:
@@ -178,7 +204,7 @@ def can_i_ship(
     warnings.extend(_deprecations(conn, tool, readers, snapshots))
     return ShipDecision(
         success=not blocking,
-        tool=tool_id,
+        tool=tool.id,
         ref=ref,
         commit=commit,
         ship=not blocking,
