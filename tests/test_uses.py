@@ -157,3 +157,23 @@ def test_deprecation_needs_deprecated_true(cli: Cli, tmp_path: Path) -> None:
     result = cli("register", str(tmp_path / "mail"))
     assert result.exit_code == 1
     assert "until and message belong to a contract with deprecated: true" in result.stderr
+
+
+def test_verify_warns_the_consumers_of_a_deprecated_contract(cli: Cli, tmp_path: Path) -> None:
+    provider(tmp_path, deprecated=True, until="2027-06-30", message="use mail find")
+    consumer(tmp_path, "reader", ["/count"])
+    write_tool(tmp_path, "greedy", depends_on=[dep("mail", "cli")])
+    write_tool(tmp_path, "elsewhere", depends_on=[dep("mail", "cli", uses=[{"contract": "x"}])])
+    assert cli("sync", str(tmp_path)).exit_code == 0
+    doc = cli("--json", "verify", "mail", "--quick", "--no-save").json()
+    deprecations = [w for w in doc["warnings"] if "deprecated" in w]
+    assert deprecations == [
+        f"greedy uses '{CONTRACT}' of mail, which is deprecated (until 2027-06-30): use mail "
+        "find (it declares no uses, so it is taken to read everything)",
+        f"reader uses '{CONTRACT}' of mail, which is deprecated (until 2027-06-30): use mail find",
+    ]
+    check = cli("--json", "check").json()
+    assert sorted(f["tool"] for f in check["findings"] if f["kind"] == "deprecated") == [
+        "greedy",
+        "reader",
+    ]

@@ -123,6 +123,23 @@ def _deprecations(
     return warnings
 
 
+def deprecation_warnings(conn: Connection, tool: ToolRow) -> list[str]:
+    """`verify`'s warnings: consumers still using a deprecated contract or field of `tool`,
+    judged against the registered schemas."""
+    from pai_deps.repo import contracts
+    from pai_deps.verify.readers import readers_of
+
+    readers = readers_of(conn, tool.id)
+    if not readers.consumers:
+        return []
+    snapshots: dict[str, list[str]] = {}
+    for contract in contracts.list_contracts_of(conn, tool_id=tool.id):
+        snapshots.setdefault(contract.name, [])
+        if contract.schema_snapshot is not None:
+            snapshots[contract.name].append(contract.schema_snapshot)
+    return _deprecations(conn, tool, readers, snapshots)
+
+
 def can_i_ship(
     conn: Connection, tool_id: str, *, ref: str | None = None, allow_risky: bool = False
 ) -> ShipDecision:
@@ -182,8 +199,9 @@ def decide(
             _seed(conn, item)
             seeded.append(contract.name)
             status = "seeded"
+        snapshots.setdefault(contract.name, [])
         if item.snapshot is not None:
-            snapshots.setdefault(contract.name, []).append(item.snapshot)
+            snapshots[contract.name].append(item.snapshot)
         if item.status == "drift" and readers.consumers:
             item.affected = [readers.of(contract.name, c.pointer) for c in item.changes]
         blocking.extend(_blockers(item, of_contract, allow_risky))

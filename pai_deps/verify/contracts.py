@@ -66,6 +66,10 @@ def verify(
         allow_unverified=options.allow_unverified,
     )
     report.warnings = _warnings(report)
+    from pai_deps.ship import deprecation_warnings
+
+    for result in report.tools:
+        report.warnings.extend(deprecation_warnings(conn, result.tool))
     return report
 
 
