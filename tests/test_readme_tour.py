@@ -28,6 +28,26 @@ TOUR_CLAIMS: dict[str, list[str]] = {
         "Created stub for unregistered dependency: tana-api",
         "Circular dependency detected: ragent -> supertag -> ragent",
     ],
+    # every manifest and the registry together; the stub and the cycle only warn
+    "pai-deps check .": [
+        "warn dangling: tana-api is not registered (a stub); supertag depends on it",
+        "warn cycle: circular dependency: ragent -> supertag -> ragent",
+        "check passed: 10 manifests read",
+        "0 failures, 2 warnings",
+    ],
+    # daily-briefing reads three fields (its uses); the others read everything
+    'pai-deps consumers email "email search <query> --json"': [
+        "daily-briefing        workflow  email search <query> --json     /messages/*/from, "
+        "/messages/*/subject, /total",
+        "(everything: no uses declared)",
+        "4 consumers",
+    ],
+    # no, it would break daily-briefing and ragent, which read the changed field
+    "pai-deps can-i-ship supertag": [
+        "no: supertag would break 2 consumers (of 2 registered consumers):",
+        "  daily-briefing: 'supertag search <query> --json' /properties/count/type",
+        "  ragent: ",
+    ],
     # id, type, version, fan-out, fan-in, reliability, debt
     "pai-deps list": ["ID", "Type", "Version", "Deps", "Dependents", "Reliability", "Debt"],
     # identity, dependencies, dependents, provides, contracts, cycles
