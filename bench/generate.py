@@ -53,7 +53,8 @@ def build(tools: int, layers: int, deps: int, span: int, cycles: int, seed: int)
     return result
 
 
-def write(root: Path, tools: list[Tool]) -> None:
+def write(root: Path, tools: list[Tool], *, uses: bool = False) -> None:
+    """`uses`: each dependency on a CLI tool declares that it reads `/ok` of its command."""
     root.mkdir(parents=True, exist_ok=True)
     schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
     for tool in tools:
@@ -77,6 +78,12 @@ def write(root: Path, tools: list[Tool]) -> None:
             lines.append("depends_on:")
             for dep in tool.deps:
                 lines += [f"  - name: {dep}", "    type: library"]
+                if uses and int(dep[1:3]) % 2:
+                    lines += [
+                        "    uses:",
+                        f"      - contract: {dep} list --json",
+                        "        fields: [/ok]",
+                    ]
         lines += [
             f"reliability: {0.9 + (hash(tool.id) % 10) / 100:.2f}",
             f"debt_score: {tool.layer % 7}",
@@ -93,9 +100,10 @@ def main() -> None:
     parser.add_argument("--span", type=int, default=2, help="how many layers below to draw from")
     parser.add_argument("--cycles", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--uses", action="store_true", help="declare `uses` on CLI dependencies")
     args = parser.parse_args()
     tools = build(args.tools, args.layers, args.deps, args.span, args.cycles, args.seed)
-    write(args.root, tools)
+    write(args.root, tools, uses=args.uses)
     print(f"wrote {len(tools)} tools to {args.root}")
 
 
