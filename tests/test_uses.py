@@ -177,3 +177,16 @@ def test_verify_warns_the_consumers_of_a_deprecated_contract(cli: Cli, tmp_path:
         "greedy",
         "reader",
     ]
+
+
+def test_sync_strict_fails_the_manifest_whose_pointer_matches_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    provider(tmp_path)
+    assert cli("register", str(tmp_path / "mail")).exit_code == 0
+    consumer(tmp_path, "reader", ["/cuont"])
+    consumer(tmp_path, "good", ["/count"])
+    result = cli("--json", "sync", str(tmp_path), "--strict")
+    assert result.exit_code == 1
+    by_status = {m["name"]: m["status"] for m in result.json()["results"]}
+    assert by_status["reader"] == "error" and by_status["good"] == "new"

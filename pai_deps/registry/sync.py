@@ -111,7 +111,7 @@ def sync(
     elif pending or prune:  # nothing to write: no write lock, no check, no transaction
         with transaction(conn):
             now = now_iso()
-            written = _write(conn, pending, now=now)
+            written = _write(conn, pending, now=now, strict=strict)
             if prune:
                 items.extend(_prune(conn, found.roots, found.manifests))
             if written:
@@ -161,10 +161,15 @@ def _preview(conn: Connection, pending: list[tuple[SyncItem, PreparedManifest]])
 
 
 def _write(
-    conn: Connection, pending: list[tuple[SyncItem, PreparedManifest]], *, now: str
+    conn: Connection,
+    pending: list[tuple[SyncItem, PreparedManifest]],
+    *,
+    now: str,
+    strict: bool = False,
 ) -> list[str]:
     """Write the pending manifests (inside a transaction), a savepoint each; the tools
-    written."""
+    written. `strict`: a `uses` entry its provider's schema does not back fails that
+    manifest."""
     written: list[str] = []
     for item, prepared in pending:
         if _written_meanwhile(conn, prepared):
@@ -172,7 +177,9 @@ def _write(
             continue
         try:
             with savepoint(conn):
-                result = write_registration(conn, prepared, now=now, detect_cycles=False)
+                result = write_registration(
+                    conn, prepared, now=now, detect_cycles=False, strict_uses=strict
+                )
         except DatabaseError:
             raise  # disk full, I/O error, damage: the registry failed, not the manifest
         except PaiDepsError as exc:
