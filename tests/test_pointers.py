@@ -135,13 +135,7 @@ def test_reach_targets_and_deprecation() -> None:
     assert found.targets == {"/definitions/message/properties/subject"}
     assert found.deprecated == {"/definitions/message/properties/subject"}
     assert not reach(SEARCH, parse_pointer("/messages/*/id")).deprecated
-    # what a change at a schema location does to the reader of /messages/*/id
-    by_id = reach(SEARCH, parse_pointer("/messages/*/id"))
-    assert by_id.touched_by("/definitions/message/properties/id/type")
-    assert by_id.touched_by("/properties/messages")  # removed
-    assert by_id.touched_by("/properties/messages/type")
-    assert not by_id.touched_by("/definitions/message/properties/subject/type")
-    assert not by_id.touched_by("/properties/total/type")
+    assert "/properties/messages/items" in found.passed
 
 
 def test_reach_refuses_to_loop() -> None:
@@ -244,12 +238,3 @@ def test_no_path_off_the_shape_matches(case: tuple[Shape, dict[str, Any]]) -> No
     shape, schema = case
     for path in misses(shape):
         assert not reach(schema, path).matched, format_pointer(path)
-
-
-@given(shape_and_schema())
-@SETTINGS
-def test_a_matching_pointer_touches_its_own_targets(case: tuple[Shape, dict[str, Any]]) -> None:
-    shape, schema = case
-    for path in paths(shape):
-        found = reach(schema, path)
-        assert all(found.touched_by(target + "/type") for target in found.targets)

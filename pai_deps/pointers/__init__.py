@@ -1,7 +1,7 @@
 """JSON pointers with `*` wildcards, as consumers write them in `depends_on[].uses`, and
 what they reach in a provider's JSON Schema."""
 
-from pai_deps.pointers.match import SchemaReach, deprecated_at, deprecated_locations, reach
+from pai_deps.pointers.match import SchemaReach, deprecated_locations, reach
 from pai_deps.pointers.syntax import (
     WILDCARD,
     PointerError,
@@ -14,7 +14,6 @@ __all__ = [
     "WILDCARD",
     "PointerError",
     "SchemaReach",
-    "deprecated_at",
     "deprecated_locations",
     "format_pointer",
     "overlaps",

@@ -36,19 +36,6 @@ class SchemaReach:
     deprecated: frozenset[str]  # locations on the way marked `deprecated: true`
     opaque: bool = False  # went through something that could not be followed
 
-    def touched_by(self, change: str) -> bool:
-        """Whether a change at schema location `change` can alter what the pointer reads.
-
-        A change at or under a target, at a location passed through (a property removed),
-        or to a keyword of one (`type`, `required`) of a location passed through.
-        """
-        if self.opaque:
-            return True
-        if any(change == t or change.startswith(t + "/") for t in self.targets):
-            return True
-        parent = change.rsplit("/", 1)[0]
-        return change in self.passed or parent in self.passed
-
 
 def _resolve(document: Any, ref: str) -> tuple[Location, Any] | None:
     """A `#/...` reference inside the document, or None for anything else."""
@@ -188,11 +175,6 @@ def _all_nodes(document: Any, locations: set[Location]) -> Iterator[tuple[Locati
                 node = None
                 break
         yield loc, node
-
-
-def deprecated_at(document: Any, segments: Sequence[str]) -> frozenset[str]:
-    """The schema locations marked deprecated that reading `segments` goes through."""
-    return reach(document, segments).deprecated
 
 
 def deprecated_locations(document: Any) -> list[str]:
