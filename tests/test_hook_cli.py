@@ -223,3 +223,47 @@ def test_real_commit_is_blocked_by_a_broken_contract_and_let_through_when_fixed(
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert head(eco) != before
     assert "ci check passed" in allowed.stderr
+
+
+def test_install_with_check_also_runs_the_whole_offline_check(
+    eco: Path, cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    """`hook install --check`: a commit the staged checks pass is still blocked while
+    `pai-deps check` finds a failing problem anywhere in the registry, and goes through
+    once it is gone."""
+    from tests.helpers import dep, write_tool
+
+    installed = cli("--json", "hook", "install", "--quick", "--check")
+    assert installed.exit_code == 0, installed.output
+    assert installed.json()["wholeCheck"] is True
+    assert cli("--json", "hook", "status").json()["wholeCheck"] is True
+    assert "Whole check: yes" in cli("hook", "status").stdout
+    assert "pai-deps check\n" in hook_path(eco).read_text(encoding="utf-8")
+
+    # Registered elsewhere, outside this change: a version constraint its provider misses.
+    elsewhere = tmp_path / "elsewhere"
+    provider = write_tool(elsewhere, "prov", version="1.0.0", folder="prov")
+    loner = write_tool(elsewhere, "loner", depends_on=[dep("prov", version="^9.0")])
+    assert cli("register", str(provider)).exit_code == 0
+    assert cli("register", str(loner)).exit_code == 0
+    venv_bin = str(Path(sys.executable).parent)
+    env = {**os.environ, "PAI_DEPS_DB": str(db_path)}
+    env["PATH"] = os.pathsep.join([venv_bin, env["PATH"]])
+    before = head(eco)
+    write(eco, "libs/core/src/core.py", "VALUE = 2\n")
+    git(eco, "add", "-A")
+    blocked = commit(eco, env)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "ci check passed" in blocked.stderr
+    assert "loner" in blocked.stderr and "^9.0" in blocked.stderr
+    assert "commit blocked" in blocked.stderr
+    assert head(eco) == before
+
+    assert cli("unregister", "loner").exit_code == 0
+    allowed = commit(eco, env)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert head(eco) != before
+
+    # Reinstalled without --check, the hook runs the staged checks only, and says so.
+    assert "wholeCheck" not in cli("--json", "hook", "install", "--quick").json()
+    assert "pai-deps check\n" not in hook_path(eco).read_text(encoding="utf-8")

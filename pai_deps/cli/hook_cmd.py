@@ -35,6 +35,14 @@ def hook_install(
             "--force", help="Replace a hook pai-deps did not install (it is backed up once)."
         ),
     ] = False,
+    whole_check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="After the staged checks pass, the hook also runs `pai-deps check` "
+            "(every manifest and the registry, offline).",
+        ),
+    ] = False,
 ) -> None:
     """Install (or refresh) the pre-commit hook where git looks for it.
 
@@ -45,7 +53,7 @@ def hook_install(
 
     state = get_state(ctx)
     try:
-        doc = hooks.install(Path.cwd(), quick=quick, force=force)
+        doc = hooks.install(Path.cwd(), quick=quick, force=force, whole_check=whole_check)
     except hooks.HookExistsError as exc:
         raise PaiDepsError(
             f"A pre-commit hook not installed by pai-deps already exists at {exc.hook}. "

@@ -37,6 +37,7 @@ from pai_deps.hooks.script import (
     recorded_backup,
     recorded_install_time,
     recorded_quick_mode,
+    recorded_whole_check,
     render_hook,
     without_timestamp,
 )
@@ -122,7 +123,12 @@ class HookExistsError(PaiDepsError):
 
 
 def install(
-    cwd: Path | str, *, quick: bool, force: bool, now: datetime | None = None
+    cwd: Path | str,
+    *,
+    quick: bool,
+    force: bool,
+    whole_check: bool = False,
+    now: datetime | None = None,
 ) -> HookInstallDocument:
     """Install (or refresh) our hook; a foreign hook is replaced only with `force`.
 
@@ -147,7 +153,10 @@ def install(
         if not force:
             raise HookExistsError(hook, backup, hint=_foreign_hint(existing.text))
         record, backup_created = _set_aside(hook, backup, warnings)
-    text = render_hook(quick=quick, installed_at=installed_at, backup=record)
+    text = render_hook(
+        quick=quick, installed_at=installed_at, backup=record, whole_check=whole_check
+    )
+    whole = True if whole_check else None  # the key appears only when asked for
     if (
         existing.kind is Kind.OURS
         and existing.executable
@@ -159,6 +168,7 @@ def install(
             backup_path=_if_present(backup),
             changed=False,
             quick_mode=quick,
+            whole_check=whole,
             installed_at=recorded_install_time(existing.text) or installed_at,
             warnings=_environment_warnings(cwd, hook),
             messages=[f"Pre-commit hook already installed at {hook} (up to date)"],
@@ -171,12 +181,17 @@ def install(
             "Quick mode enabled: the hook runs `pai-deps ci check --staged --quick` "
             "(MCP servers are not started)."
         )
+    if whole_check:
+        messages.append(
+            "Whole check enabled: after the staged checks pass, the hook runs `pai-deps check`."
+        )
     return HookInstallDocument(
         hook_path=hook,
         backup_created=backup_created,
         backup_path=_if_present(backup),
         changed=True,
         quick_mode=quick,
+        whole_check=whole,
         installed_at=installed_at,
         warnings=[*warnings, *_environment_warnings(cwd, hook)],
         messages=messages,
@@ -286,6 +301,7 @@ def status(cwd: Path | str) -> HookStatusDocument:
         installed=installed,
         installed_at=recorded_install_time(existing.text) if installed else None,
         quick_mode=installed and recorded_quick_mode(existing.text),
+        whole_check=True if installed and recorded_whole_check(existing.text) else None,
         backup_exists=backup_exists,
         foreign_hook_exists=foreign,
         executable=existing.executable,

@@ -1,7 +1,8 @@
 """The pre-commit hook script: its text, and what an installed one records about itself.
 
-The script is small POSIX sh that runs `pai-deps ci check --staged` and may block a commit
-only when the checks ran and failed. Its header lines record when it was installed, in
+The script is small POSIX sh that runs `pai-deps ci check --staged` (and, when installed
+with the whole check, `pai-deps check` after it) and may block a commit only when the
+checks ran and failed. Its header lines record when it was installed, in
 which mode, and which backup (by SHA-256) the installation made; a marker line tells our
 hook from anyone else's.
 """
@@ -22,6 +23,7 @@ SKIP_ENV = "PAI_DEPS_SKIP"
 
 _INSTALLED_RE = re.compile(r"^# Installed: (.+)$", re.MULTILINE)
 _QUICK_RE = re.compile(r"^# Quick mode: (true|false)$", re.MULTILINE)
+_WHOLE_RE = re.compile(r"^# Whole check: true$", re.MULTILINE)
 _BACKUP_RE = re.compile(r"^# Backup: (none|sha256:[0-9a-f]{64})$", re.MULTILINE)
 
 
@@ -30,11 +32,22 @@ def check_command(*, quick: bool) -> list[str]:
     return ["pai-deps", "ci", "check", "--staged", *(["--quick"] if quick else [])]
 
 
+WHOLE_CHECK_COMMAND = ["pai-deps", "check"]  # every manifest and the registry, offline
+
+# With the whole check, it runs once the staged checks passed; its exit status counts alike.
+_THEN_WHOLE_CHECK = """
+if [ "$status" = 0 ]; then
+  echo "pai-deps: checking every manifest and the registry..." >&2
+  {command}
+  status=$?
+fi"""
+
+
 _TEMPLATE = """\
 #!/bin/sh
 {marker}
 # Installed: {installed_at}
-# Quick mode: {quick}
+# Quick mode: {quick}{whole}
 # Backup: {backup}
 # Managed by `pai-deps hook install` / `pai-deps hook uninstall`; edits are lost on reinstall.
 #
@@ -61,7 +74,7 @@ fi
 
 echo "pai-deps: checking contracts of staged changes..." >&2
 {command}
-status=$?
+status=$?{then}
 case $status in
   0) exit 0 ;;
   1) echo "pai-deps: contract checks failed; commit blocked (skip once: --no-verify)" >&2
@@ -74,7 +87,9 @@ esac
 """
 
 
-def render_hook(*, quick: bool, installed_at: str, backup: str = "none") -> str:
+def render_hook(
+    *, quick: bool, installed_at: str, backup: str = "none", whole_check: bool = False
+) -> str:
     """The hook script's text; `backup` records the backup this installation made."""
     return _TEMPLATE.format(
         marker=MARKER,
@@ -83,6 +98,8 @@ def render_hook(*, quick: bool, installed_at: str, backup: str = "none") -> str:
         backup=backup,
         skip_env=SKIP_ENV,
         command=" ".join(check_command(quick=quick)),
+        whole="\n# Whole check: true" if whole_check else "",
+        then=_THEN_WHOLE_CHECK.format(command=" ".join(WHOLE_CHECK_COMMAND)) if whole_check else "",
     )
 
 
@@ -127,6 +144,10 @@ def recorded_install_time(text: str) -> str | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return iso(when)
+
+
+def recorded_whole_check(text: str) -> bool:
+    return _WHOLE_RE.search(text) is not None
 
 
 def recorded_quick_mode(text: str) -> bool:

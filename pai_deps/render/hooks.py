@@ -37,6 +37,7 @@ def status(p: Printer, doc: HookStatusDocument) -> None:
     if doc.installed:
         p.answer(f"Installed at: {doc.installed_at or 'unknown'}")
         p.answer(f"Quick mode: {'yes' if doc.quick_mode else 'no'}")
+        p.answer(f"Whole check: {'yes' if doc.whole_check else 'no'}")
     p.answer(f"Backup exists: {'yes' if doc.backup_exists else 'no'}")
     for message in doc.messages:
         p.info(message)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from pai_deps.results.base import Envelope
+from pai_deps.results.base import Envelope, OmitNone
 
 
 class HookInstallDocument(Envelope):
@@ -22,6 +22,7 @@ class HookInstallDocument(Envelope):
     backup_path: Path | None
     changed: bool
     quick_mode: bool
+    whole_check: OmitNone[bool]  # present (true) when the hook also runs `pai-deps check`
     installed_at: str
     warnings: list[str]
     messages: list[str] = Field(default_factory=list, exclude=True)
@@ -42,6 +43,7 @@ class HookStatusDocument(Envelope):
     installed: bool
     installed_at: str | None
     quick_mode: bool
+    whole_check: OmitNone[bool]
     backup_exists: bool
     foreign_hook_exists: bool
     executable: bool
