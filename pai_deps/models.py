@@ -8,20 +8,19 @@ TypeScript pai-deps keep working.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import ConfigDict, field_validator
 
+# The vocabularies live apart from pydantic (`pai_deps.kinds`); re-exported (`X as X`) here.
+from pai_deps.kinds import DEPENDENCY_TYPES as DEPENDENCY_TYPES  # noqa: PLC0414
+from pai_deps.kinds import TOOL_TYPES as TOOL_TYPES  # noqa: PLC0414
+from pai_deps.kinds import ContractStatus as ContractStatus  # noqa: PLC0414
+from pai_deps.kinds import ContractType as ContractType  # noqa: PLC0414
+from pai_deps.kinds import DependencyType as DependencyType  # noqa: PLC0414
+from pai_deps.kinds import ToolType as ToolType  # noqa: PLC0414
+from pai_deps.kinds import VerificationStatus as VerificationStatus  # noqa: PLC0414
 from pai_deps.results.base import CamelModel
-
-ToolType = Literal["cli", "mcp", "library", "workflow", "hook", "cli+mcp"]
-DependencyType = Literal["cli", "mcp", "library", "database", "npm", "implicit"]
-ContractType = Literal["cli_output", "mcp_tool", "mcp_output", "library_export", "db_schema"]
-ContractStatus = Literal["valid", "drift", "broken", "unknown"]
-VerificationStatus = Literal["pass", "fail", "drift"]
-
-TOOL_TYPES: tuple[str, ...] = get_args(ToolType)
-DEPENDENCY_TYPES: tuple[str, ...] = get_args(DependencyType)
 
 
 class Row(CamelModel):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pai_deps.models import TOOL_TYPES
+from pai_deps.kinds import TOOL_TYPES
 
 
 def validate_type(value: str | None) -> str | None:

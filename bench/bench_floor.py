@@ -1,0 +1,188 @@
+"""Every query command against the stack's floor, at 1,000, 5,000 and 50,000 tools (issue 16).
+
+For each size it writes the synthetic ecosystem of `bench/generate.py` (20 layers, 3
+dependencies each from the 2 layers below), times a fresh `sync` of it, then runs the
+floor (`bench/floor.py`: import typer, pydantic and aiosql, open the database) and every
+command as a real process, interleaved round by round (each round starts one further
+along the list), so load from other work on the machine falls on all of them alike. It
+prints a Markdown table per size: the median, its ratio to the floor's median, what is
+left above the floor, and peak RSS. Not a test: nothing asserts.
+
+    python bench/bench_floor.py [--sizes 1000 5000 50000] [--runs 7] [--work DIR]
+        [--compare OTHER/.venv/bin/python]
+
+`--compare` runs every command with a second installation too (interleaved the same
+way), for before/after figures. A fresh `sync` of 50,000 tools is measured once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.generate import build, write  # noqa: E402
+
+LAYERS = 20
+NEW_TOOL = """\
+name: bench-new
+version: "1.0.0"
+type: cli
+description: registered by bench_floor.py
+depends_on:
+  - name: t00-0000
+    type: library
+"""
+
+
+@dataclass
+class Samples:
+    times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    rss_kib: int = 0
+
+    def add(self, elapsed: float, cpu: float, rss: int) -> None:
+        self.times.append(elapsed)
+        self.cpu.append(cpu)
+        self.rss_kib = max(self.rss_kib, rss)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def timed(argv: list[str]) -> tuple[float, float, int]:
+    """Wall time (s), CPU time (s) and peak RSS (KiB) of one process; exit codes other than
+    0/1 end the run. CPU time is what other work on a shared machine disturbs least."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {code}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def tool(layer: int, index: int) -> str:
+    return f"t{layer:02d}-{index:04d}"
+
+
+def commands(size: int, neighbour: tuple[str, str]) -> list[tuple[str, list[str]]]:
+    """(label, arguments after `--db DB`) of every command measured at `size` tools."""
+    top, bottom = tool(LAYERS - 1, 0), tool(0, 0)
+    middle, below = neighbour
+    return [
+        ("`show`", ["show", bottom]),
+        ("`deps` (direct)", ["deps", middle]),
+        ("`deps -t` top tool", ["deps", "-t", top]),
+        ("`rdeps -t` bottom tool", ["rdeps", "-t", bottom]),
+        ("`affected` bottom tool", ["affected", bottom]),
+        ("`path` top → bottom", ["path", top, bottom]),
+        ("`path` between neighbours", ["path", middle, below]),
+        ("`allpaths -l 5` top → bottom", ["allpaths", "-l", "5", top, bottom]),
+        ("`blast-radius` bottom tool", ["blast-radius", bottom]),
+        ("`chain-reliability --all`", ["chain-reliability", "--all"]),
+        ("`graph` (dot)", ["graph"]),
+        ("`list --json`", ["--json", "list"]),
+        ("`sync`, nothing changed", ["-q", "sync"]),  # the ecosystem is appended per size
+        ("`register` one tool", ["register"]),  # into a fresh copy; the folder is appended
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 50000])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sync-runs", type=int, default=3, help="fresh syncs up to 5,000 tools")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/pai-deps-bench-floor"))
+    parser.add_argument("--compare", help="python of a second installation (before/after)")
+    options = parser.parse_args()
+    work: Path = options.work
+    work.mkdir(parents=True, exist_ok=True)
+    pythons = {"": sys.executable}
+    if options.compare:
+        pythons = {"before ": options.compare, "": sys.executable}
+    new_tool = work / "bench-new"
+    new_tool.mkdir(exist_ok=True)
+    (new_tool / "pai-manifest.yaml").write_text(NEW_TOOL)
+
+    for size in options.sizes:
+        eco = work / f"eco-{size}"
+        tools = build(size, LAYERS, 3, 2, 0, 1)
+        if not (eco / tool(0, 0)).is_dir():
+            write(eco, tools)
+        middle = next(t for t in tools if t.layer == LAYERS // 2)
+        neighbour = (middle.id, middle.deps[0])
+        db = work / f"reg-{size}.db"
+        sync_rows: list[str] = []
+        for label, python in pythons.items():
+            fresh = Samples()
+            for _ in range(options.sync_runs if size <= 5000 else 1):
+                target = work / f"fresh-{size}.db"
+                target.unlink(missing_ok=True)
+                fresh.add(
+                    *timed([python, "-m", "pai_deps", "--db", str(target), "-q", "sync", str(eco)])
+                )
+            target.replace(db)
+            sync_rows.append(
+                f"| {label}`sync`, {size:,} fresh manifests | {fresh.median * 1000:.0f} ms | - | - "
+                f"| {statistics.median(fresh.cpu) * 1000:.0f} ms | - | "
+                f"{fresh.rss_kib / 1024:.0f} MiB | {len(fresh.times)} |"
+            )
+            print(sync_rows[-1], file=sys.stderr)
+
+        scratch = work / f"register-{size}.db"
+        plan: list[tuple[str, list[str]]] = [
+            (
+                "floor (import typer, pydantic, aiosql; open the database)",
+                [sys.executable, str(HERE / "floor.py"), str(db)],
+            )
+        ]
+        for label, python in pythons.items():
+            for name, args in commands(size, neighbour):
+                base = [python, "-m", "pai_deps"]
+                if args == ["register"]:  # into a fresh copy of the registry, each run
+                    argv = [*base, "--db", str(scratch), "-q", "register", str(new_tool)]
+                else:
+                    argv = [*base, "--db", str(db), *args, *([str(eco)] if "sync" in args else [])]
+                plan.append((label + name, argv))
+        samples = {name: Samples() for name, _ in plan}
+        for _, argv in plan:  # warm the page cache
+            if "register" in argv:
+                shutil.copyfile(db, scratch)
+            timed(argv)
+        for round_ in range(options.runs):
+            start = round_ % len(plan)
+            for name, argv in plan[start:] + plan[:start]:
+                if "register" in argv:
+                    shutil.copyfile(db, scratch)
+                samples[name].add(*timed(argv))
+            print(f"{size}: round {round_ + 1}/{options.runs}", file=sys.stderr)
+        floor = samples[plan[0][0]].median
+        print(f"\n### {size:,} tools\n")
+        floor_cpu = statistics.median(samples[plan[0][0]].cpu)
+        print("| what | median | ÷ floor | above floor | CPU | CPU ÷ floor | peak RSS | runs |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, _ in plan:
+            got = samples[name]
+            cpu = statistics.median(got.cpu)
+            print(
+                f"| {name} | {got.median * 1000:.0f} ms | {got.median / floor:.2f} | "
+                f"{(got.median - floor) * 1000:+.0f} ms | {cpu * 1000:.0f} ms | "
+                f"{cpu / floor_cpu:.2f} | {got.rss_kib / 1024:.0f} MiB | {len(got.times)} |"
+            )
+        print("\n".join(sync_rows), flush=True)
+
+
+if __name__ == "__main__":
+    main()
