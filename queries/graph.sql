@@ -93,3 +93,19 @@ SELECT json_group_array(json_array(e.consumer_id, e.provider_id, e.type, e.optio
 FROM (SELECT consumer_id, provider_id, type, optional
       FROM dependencies
       ORDER BY consumer_id, provider_id) AS e;
+
+-- name: reached_edges(tool_id)^
+-- returns: EdgeListRow
+-- param tool_id: str
+-- The edges leaving every tool :tool_id reaches (itself included), as ONE row like
+-- edge_list: all that a path search from it can follow, at the cost of what it reaches.
+WITH RECURSIVE reached (id) AS (
+    SELECT :tool_id
+    UNION
+    SELECT d.provider_id FROM dependencies AS d JOIN reached AS r ON d.consumer_id = r.id
+)
+SELECT json_group_array(json_array(e.consumer_id, e.provider_id, e.type, e.optional)) AS edges
+FROM (SELECT d.consumer_id, d.provider_id, d.type, d.optional
+      FROM reached AS r
+      JOIN dependencies AS d ON d.consumer_id = r.id
+      ORDER BY d.consumer_id, d.provider_id) AS e;

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from pai_deps import db
 from pai_deps.analysis.picture import select_view
+from pai_deps.analysis.registry_graph import endpoints_graph
 from pai_deps.cli import app
 from pai_deps.repo import dependencies, reports, tools
 from pai_deps.repo import graph as graph_queries
@@ -187,6 +188,31 @@ def test_cli_paths_exist_are_simple_and_ordered(
         assert code == 0
         shortest = json.loads(out)["path"]
         assert shortest == paths[0]
+
+
+@given(graph=random_graphs(), data=st.data(), limit=st.integers(1, 6))
+@SETTINGS
+def test_path_searches_over_the_route_subgraph_answer_as_over_the_whole_graph(
+    template: Path, graph: tuple[list[str], Edges], data: st.DataObject, limit: int
+) -> None:
+    from pai_deps.graph import Graph, k_shortest_paths, shortest_path
+
+    nodes, edges = graph
+    source = data.draw(st.sampled_from(nodes))
+    target = data.draw(st.sampled_from(nodes))
+    max_length = data.draw(st.none() | st.integers(0, 4))
+    whole = Graph(nodes, edges)
+    for reg in registry(template, nodes, edges):
+        sub = endpoints_graph(reg.conn, source, target, skip_optional=False)
+        # only what the source reaches (and the endpoints) is loaded
+        reached = {n for n in nodes if reaches(edges, source, n)}
+        assert set(sub.nodes) == reached | {target}
+        assert shortest_path(sub, source, target) == shortest_path(whole, source, target)
+        assert k_shortest_paths(
+            sub, source, target, limit=limit, max_length=max_length, deadline_s=None
+        ) == k_shortest_paths(
+            whole, source, target, limit=limit, max_length=max_length, deadline_s=None
+        )
 
 
 @given(graph=random_graphs())

@@ -28,6 +28,7 @@ DIALECT_SPECIFIC = {
     ("graph", "transitive_dependencies"): "the level-by-level walk keeps levels in JSON",
     ("graph", "transitive_dependents"): "the level-by-level walk keeps levels in JSON",
     ("graph", "edge_list"): "builds a JSON array (json_group_array)",
+    ("graph", "reached_edges"): "walks a recursive CTE and builds a JSON array (json_group_array)",
     ("meta", "table_exists"): "reads the catalogue (sqlite_master)",
     ("meta", "object_count"): "reads the catalogue (sqlite_master)",
     ("meta", "list_table_columns"): "reads the catalogue (pragma_table_info)",

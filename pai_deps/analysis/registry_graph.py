@@ -119,11 +119,18 @@ def walk(
 
 
 def endpoints_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
-    """All edges plus both endpoints (validated first, in order) even when isolated."""
+    """The edges leaving what the source reaches, plus both endpoints (validated first,
+    in order) even when isolated.
+
+    A path search answers the same on this subgraph as on the whole registry: every node
+    of a source -> target path, and of its strongly connected component, is reached from
+    the source with all its outgoing edges, and the graph numbers nodes in id order, so
+    ties break alike. It costs what the source reaches, not the size of the registry.
+    """
     from pai_deps.registry.read import require_tool
     from pai_deps.repo import graph as graph_queries
 
     require_tool(conn, source)
     require_tool(conn, target)
-    edges = graph_queries.edge_list(conn).edges
+    edges = graph_queries.reached_edges(conn, tool_id=source).edges
     return build_graph((source, target), edges, skip_optional=skip_optional)

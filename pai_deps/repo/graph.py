@@ -45,3 +45,10 @@ def edge_list(conn: Connection) -> EdgeListRow:
     Loading 15,000 edges this way costs one JSON parse instead of 15,000 row conversions.
     """
     return exactly_one(EdgeListRow, run(conn, _FILE, "edge_list"))
+
+
+def reached_edges(conn: Connection, *, tool_id: str) -> EdgeListRow:
+    """The edges leaving every tool :tool_id reaches (itself included), as ONE row like
+    edge_list: all that a path search from it can follow, at the cost of what it reaches.
+    """
+    return exactly_one(EdgeListRow, run(conn, _FILE, "reached_edges", tool_id=tool_id))

@@ -72,3 +72,16 @@ ORDER BY w.depth, t.id;
 SELECT CAST(coalesce(json_agg(json_build_array(e.consumer_id, e.provider_id, e.type, e.optional)
                               ORDER BY e.consumer_id, e.provider_id), '[]') AS TEXT) AS edges
 FROM dependencies AS e;
+
+-- name: reached_edges(tool_id)^
+-- returns: EdgeListRow
+-- param tool_id: str
+WITH RECURSIVE reached (id) AS (
+    SELECT CAST(:tool_id AS TEXT) COLLATE "C"
+    UNION
+    SELECT d.provider_id FROM dependencies AS d JOIN reached AS r ON d.consumer_id = r.id
+)
+SELECT CAST(coalesce(json_agg(json_build_array(d.consumer_id, d.provider_id, d.type, d.optional)
+                              ORDER BY d.consumer_id, d.provider_id), '[]') AS TEXT) AS edges
+FROM reached AS r
+JOIN dependencies AS d ON d.consumer_id = r.id;
