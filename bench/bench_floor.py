@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 from bench.generate import build, write  # noqa: E402
 
 LAYERS = 20
+FLOOR = "floor (import typer, pydantic, aiosql; open the database)"
 NEW_TOOL = """\
 name: bench-new
 version: "1.0.0"
@@ -99,6 +100,87 @@ def commands(size: int, neighbour: tuple[str, str]) -> list[tuple[str, list[str]
     ]
 
 
+Plan = list[tuple[str, list[str]]]
+
+
+def fresh_syncs(pythons: dict[str, str], work: Path, size: int, eco: Path, runs: int) -> list[str]:
+    """Table rows for a fresh `sync` per installation; leaves the registry at reg-SIZE.db."""
+    rows: list[str] = []
+    for label, python in pythons.items():
+        fresh = Samples()
+        target = work / f"fresh-{size}.db"
+        for _ in range(runs):
+            target.unlink(missing_ok=True)
+            fresh.add(
+                *timed([python, "-m", "pai_deps", "--db", str(target), "-q", "sync", str(eco)])
+            )
+        target.replace(work / f"reg-{size}.db")
+        rows.append(
+            f"| {label}`sync`, {size:,} fresh manifests | {fresh.median * 1000:.0f} ms | - | - "
+            f"| {statistics.median(fresh.cpu) * 1000:.0f} ms | - | "
+            f"{fresh.rss_kib / 1024:.0f} MiB | {len(fresh.times)} |"
+        )
+        print(rows[-1], file=sys.stderr)
+    return rows
+
+
+def plan_for(
+    pythons: dict[str, str], work: Path, size: int, eco: Path, neighbour: tuple[str, str]
+) -> Plan:
+    """The floor, the floor with typer, then every command per installation."""
+    db = work / f"reg-{size}.db"
+    floor = [sys.executable, str(HERE / "floor.py"), str(db)]
+    plan: Plan = [
+        (FLOOR, floor),
+        ("floor + typer parsing a command line (`bench/floor.py --typer`)", [*floor, "--typer"]),
+    ]
+    for label, python in pythons.items():
+        for name, args in commands(size, neighbour):
+            base = [python, "-m", "pai_deps"]
+            if args == ["register"]:  # into a fresh copy of the registry, each run
+                argv = [*base, "--db", str(work / "register.db"), "-q", "register"]
+                argv.append(str(work / "bench-new"))
+            else:
+                argv = [*base, "--db", str(db), *args, *([str(eco)] if "sync" in args else [])]
+            plan.append((label + name, argv))
+    return plan
+
+
+def run_rounds(plan: Plan, db: Path, scratch: Path, runs: int, size: int) -> dict[str, Samples]:
+    """Every entry of `plan` once per round, each round starting one entry further on."""
+    samples = {name: Samples() for name, _ in plan}
+    for round_ in range(-1, runs):  # round -1 warms the page cache and is not counted
+        start = max(round_, 0) % len(plan)
+        for name, argv in plan[start:] + plan[:start]:
+            if "register" in argv:
+                shutil.copyfile(db, scratch)
+            measured = timed(argv)
+            if round_ >= 0:
+                samples[name].add(*measured)
+        print(f"{size}: round {round_ + 1}/{runs}", file=sys.stderr)
+    return samples
+
+
+def table(size: int, plan: Plan, samples: dict[str, Samples], sync_rows: list[str]) -> str:
+    floor = samples[FLOOR].median
+    floor_cpu = statistics.median(samples[FLOOR].cpu)
+    lines = [
+        f"### {size:,} tools",
+        "",
+        "| what | median | ÷ floor | above floor | CPU | CPU ÷ floor | peak RSS | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, _ in plan:
+        got = samples[name]
+        cpu = statistics.median(got.cpu)
+        lines.append(
+            f"| {name} | {got.median * 1000:.0f} ms | {got.median / floor:.2f} | "
+            f"{(got.median - floor) * 1000:+.0f} ms | {cpu * 1000:.0f} ms | "
+            f"{cpu / floor_cpu:.2f} | {got.rss_kib / 1024:.0f} MiB | {len(got.times)} |"
+        )
+    return "\n".join([*lines, *sync_rows])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 50000])
@@ -111,77 +193,21 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     pythons = {"": sys.executable}
     if options.compare:
-        pythons = {"before ": options.compare, "": sys.executable}
-    new_tool = work / "bench-new"
-    new_tool.mkdir(exist_ok=True)
-    (new_tool / "pai-manifest.yaml").write_text(NEW_TOOL)
-
+        pythons = {"before: ": options.compare, "": sys.executable}
+    (work / "bench-new").mkdir(exist_ok=True)
+    (work / "bench-new" / "pai-manifest.yaml").write_text(NEW_TOOL)
     for size in options.sizes:
         eco = work / f"eco-{size}"
         tools = build(size, LAYERS, 3, 2, 0, 1)
         if not (eco / tool(0, 0)).is_dir():
             write(eco, tools)
         middle = next(t for t in tools if t.layer == LAYERS // 2)
-        neighbour = (middle.id, middle.deps[0])
-        db = work / f"reg-{size}.db"
-        sync_rows: list[str] = []
-        for label, python in pythons.items():
-            fresh = Samples()
-            for _ in range(options.sync_runs if size <= 5000 else 1):
-                target = work / f"fresh-{size}.db"
-                target.unlink(missing_ok=True)
-                fresh.add(
-                    *timed([python, "-m", "pai_deps", "--db", str(target), "-q", "sync", str(eco)])
-                )
-            target.replace(db)
-            sync_rows.append(
-                f"| {label}`sync`, {size:,} fresh manifests | {fresh.median * 1000:.0f} ms | - | - "
-                f"| {statistics.median(fresh.cpu) * 1000:.0f} ms | - | "
-                f"{fresh.rss_kib / 1024:.0f} MiB | {len(fresh.times)} |"
-            )
-            print(sync_rows[-1], file=sys.stderr)
-
-        scratch = work / f"register-{size}.db"
-        plan: list[tuple[str, list[str]]] = [
-            (
-                "floor (import typer, pydantic, aiosql; open the database)",
-                [sys.executable, str(HERE / "floor.py"), str(db)],
-            )
-        ]
-        for label, python in pythons.items():
-            for name, args in commands(size, neighbour):
-                base = [python, "-m", "pai_deps"]
-                if args == ["register"]:  # into a fresh copy of the registry, each run
-                    argv = [*base, "--db", str(scratch), "-q", "register", str(new_tool)]
-                else:
-                    argv = [*base, "--db", str(db), *args, *([str(eco)] if "sync" in args else [])]
-                plan.append((label + name, argv))
-        samples = {name: Samples() for name, _ in plan}
-        for _, argv in plan:  # warm the page cache
-            if "register" in argv:
-                shutil.copyfile(db, scratch)
-            timed(argv)
-        for round_ in range(options.runs):
-            start = round_ % len(plan)
-            for name, argv in plan[start:] + plan[:start]:
-                if "register" in argv:
-                    shutil.copyfile(db, scratch)
-                samples[name].add(*timed(argv))
-            print(f"{size}: round {round_ + 1}/{options.runs}", file=sys.stderr)
-        floor = samples[plan[0][0]].median
-        print(f"\n### {size:,} tools\n")
-        floor_cpu = statistics.median(samples[plan[0][0]].cpu)
-        print("| what | median | ÷ floor | above floor | CPU | CPU ÷ floor | peak RSS | runs |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, _ in plan:
-            got = samples[name]
-            cpu = statistics.median(got.cpu)
-            print(
-                f"| {name} | {got.median * 1000:.0f} ms | {got.median / floor:.2f} | "
-                f"{(got.median - floor) * 1000:+.0f} ms | {cpu * 1000:.0f} ms | "
-                f"{cpu / floor_cpu:.2f} | {got.rss_kib / 1024:.0f} MiB | {len(got.times)} |"
-            )
-        print("\n".join(sync_rows), flush=True)
+        sync_rows = fresh_syncs(pythons, work, size, eco, options.sync_runs if size <= 5000 else 1)
+        plan = plan_for(pythons, work, size, eco, (middle.id, middle.deps[0]))
+        samples = run_rounds(
+            plan, work / f"reg-{size}.db", work / "register.db", options.runs, size
+        )
+        print("\n" + table(size, plan, samples, sync_rows) + "\n", flush=True)
 
 
 if __name__ == "__main__":

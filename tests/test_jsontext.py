@@ -59,7 +59,7 @@ def test_a_big_document_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> 
         calls.append(kwargs.get("indent"))
         return real(obj, **kwargs)
 
-    monkeypatch.setattr(jsontext.json, "dumps", counting)
+    monkeypatch.setattr(json, "dumps", counting)
     text = jsontext.indented(big)
     assert calls == [None]  # only the compact C encoding; the indented text came from pydantic-core
     assert text == real(big, ensure_ascii=False, indent=2)

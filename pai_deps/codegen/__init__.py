@@ -57,11 +57,7 @@ def generate(queries: Path, schema: Schema | None = None) -> dict[str, str]:
     """File name -> module text for every `.sql` file in `queries`."""
     from pai_deps import models
 
-    known_models = {
-        name
-        for name, value in vars(models).items()
-        if isinstance(value, type) and issubclass(value, models.Row) and value is not models.Row
-    }
+    known_models = set(models.row_models())
     schema = migrated_schema() if schema is None else schema
     modules: dict[str, str] = {}
     portable: dict[str, QueryFile] = {}

@@ -7,8 +7,10 @@ its own `.sql` file, so a command parses only the files whose queries it runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterable
+import re
+from collections.abc import Callable, Generator, Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -24,38 +26,109 @@ S = TypeVar("S", str, int, float, bool, bytes)
 
 
 @cache
+def _loader(dialect: Dialect) -> tuple[Any, Any]:
+    """aiosql's adapter for the driver it calls "sqlite3" or "psycopg", and a loader on it."""
+    from aiosql.adapters.pyformat import PyFormatAdapter
+    from aiosql.adapters.sqlite3 import SQLite3Adapter
+    from aiosql.query_loader import QueryLoader
+
+    adapter = SQLite3Adapter() if dialect == "sqlite" else PyFormatAdapter()  # type: ignore[no-untyped-call]
+    return adapter, QueryLoader(adapter, None, attribute="__")
+
+
+def _overlay_file(stem: str, dialect: Dialect) -> Path | None:
+    overlay_dir = dialect_queries_dir(dialect)
+    overlay = overlay_dir / f"{stem}.sql" if overlay_dir is not None else None
+    return overlay if overlay is not None and overlay.is_file() else None
+
+
+def _replaced(stem: str, overlay: Path, portable: Any, datum: Any) -> Any:
+    """`datum` from a dialect file, once it is seen to replace `portable` faithfully."""
+    if portable is None or (portable.parameters, portable.operation_type) != (
+        datum.parameters,
+        datum.operation_type,
+    ):
+        raise RuntimeError(
+            f"{overlay}: {datum.query_name} must replace a query of queries/{stem}.sql "
+            "with the same parameters and operator"
+        )
+    return datum
+
+
+@cache
 def query_file(stem: str, dialect: Dialect = "sqlite") -> Any:
-    """The named queries of `queries/<stem>.sql` for one dialect (aiosql), parsed once.
+    """All the named queries of `queries/<stem>.sql` for one dialect (aiosql), parsed once.
 
     The portable file is the source. A dialect may replace some of its queries in
     `queries/<dialect>/<stem>.sql`; each replacement must be a query the portable file
     defines, with the same parameters (the code generator also checks `returns:`).
+    Commands run queries through `run`, which parses only the queries they use.
     """
-    from aiosql.adapters.pyformat import PyFormatAdapter
-    from aiosql.adapters.sqlite3 import SQLite3Adapter
     from aiosql.queries import Queries
-    from aiosql.query_loader import QueryLoader
 
-    # aiosql's own adapters for the drivers it calls "sqlite3" and "psycopg".
-    adapter = SQLite3Adapter() if dialect == "sqlite" else PyFormatAdapter()  # type: ignore[no-untyped-call]
-    loader = QueryLoader(adapter, None, attribute="__")
-    portable_file = queries_dir() / f"{stem}.sql"
-    data = {d.query_name: d for d in loader.load_query_data_from_file(portable_file)}
-    overlay_dir = dialect_queries_dir(dialect)
-    overlay = overlay_dir / f"{stem}.sql" if overlay_dir is not None else None
-    if overlay is not None and overlay.is_file():
+    adapter, loader = _loader(dialect)
+    data = {
+        d.query_name: d for d in loader.load_query_data_from_file(queries_dir() / f"{stem}.sql")
+    }
+    overlay = _overlay_file(stem, dialect)
+    if overlay is not None:
         for datum in loader.load_query_data_from_file(overlay):
-            portable = data.get(datum.query_name)
-            if portable is None or (portable.parameters, portable.operation_type) != (
-                datum.parameters,
-                datum.operation_type,
-            ):
-                raise RuntimeError(
-                    f"{overlay}: {datum.query_name} must replace a query of queries/{stem}.sql "
-                    "with the same parameters and operator"
-                )
-            data[datum.query_name] = datum
+            data[datum.query_name] = _replaced(stem, overlay, data.get(datum.query_name), datum)
     return Queries(adapter, kwargs_only=True).load_from_list(list(data.values()))
+
+
+# aiosql's own separator of named queries: each part after it is one query's definition.
+_QUERY_DEF = re.compile(r"--\s*name\s*:\s*")
+_NAME = re.compile(r"\w+")
+
+
+@cache
+def _query_texts(path: Path) -> dict[str, str] | None:
+    """Each query's definition in one `.sql` file, unparsed, by name; None when the file
+    has block comments (aiosql removes them before splitting: parse such a file whole).
+
+    Parsing a whole file costs about 1-2.5 ms (aiosql scans it for comments with one large
+    regular expression); a command runs a few queries of several files.
+    """
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if "/*" in text:
+        return None
+    texts: dict[str, str] = {}
+    for part in _QUERY_DEF.split(text)[1:]:
+        name = _NAME.match(part)
+        if name is not None:
+            texts[name.group()] = "-- name: " + part
+    return texts
+
+
+@cache
+def _query(stem: str, dialect: Dialect, name: str) -> Callable[..., Any]:
+    """One named query as aiosql loads it, parsing only its own definition (and its
+    dialect replacement), with the same checks as `query_file`."""
+    from aiosql.queries import Queries
+
+    portable_path = queries_dir() / f"{stem}.sql"
+    overlay = _overlay_file(stem, dialect)
+    portable_texts = _query_texts(portable_path)
+    overlay_texts = {} if overlay is None else _query_texts(overlay)
+    if portable_texts is None or overlay_texts is None:
+        return getattr(query_file(stem, dialect), name)  # type: ignore[no-any-return]
+    adapter, loader = _loader(dialect)
+
+    def datum(texts: dict[str, str], path: Path) -> Any:
+        text = texts.get(name)
+        return None if text is None else loader.load_query_data_from_sql(text, [], path)[0]
+
+    chosen = datum(portable_texts, portable_path)
+    if overlay is not None:
+        replacement = datum(overlay_texts, overlay)
+        if replacement is not None:
+            chosen = _replaced(stem, overlay, chosen, replacement)
+    if chosen is None:
+        return getattr(query_file(stem, dialect), name)  # type: ignore[no-any-return]  # AttributeError
+    return getattr(Queries(adapter, kwargs_only=True).load_from_list([chosen]), name)  # type: ignore[no-any-return]
 
 
 def run(conn: Connection, stem: str, query: str, /, **params: Any) -> Any:
@@ -69,7 +142,7 @@ def run(conn: Connection, stem: str, query: str, /, **params: Any) -> Any:
     if dialect == "postgresql":
         params = {k: int(v) if isinstance(v, bool) else v for k, v in params.items()}
     try:
-        result = getattr(query_file(stem, dialect), query)(conn, **params)
+        result = _query(stem, dialect, query)(conn, **params)
         return list(result) if isinstance(result, Generator) else result
     except Exception as exc:
         from pai_deps.db.failures import classify
