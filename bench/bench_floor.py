@@ -9,7 +9,7 @@ prints a Markdown table per size: the median, its ratio to the floor's median, w
 left above the floor, and peak RSS. Not a test: nothing asserts.
 
     python bench/bench_floor.py [--sizes 1000 5000 50000] [--runs 7] [--work DIR]
-        [--compare OTHER/.venv/bin/python]
+        [--compare OTHER/.venv/bin/python] [--sync-only 20000]
 
 `--compare` runs every command with a second installation too (interleaved the same
 way), for before/after figures. A fresh `sync` of 50,000 tools is measured once.
@@ -188,6 +188,9 @@ def main() -> None:
     parser.add_argument("--sync-runs", type=int, default=3, help="fresh syncs up to 5,000 tools")
     parser.add_argument("--work", type=Path, default=Path("/tmp/pai-deps-bench-floor"))
     parser.add_argument("--compare", help="python of a second installation (before/after)")
+    parser.add_argument(
+        "--sync-only", type=int, nargs="*", default=[], help="sizes to time one fresh sync of"
+    )
     options = parser.parse_args()
     work: Path = options.work
     work.mkdir(parents=True, exist_ok=True)
@@ -196,6 +199,11 @@ def main() -> None:
         pythons = {"before: ": options.compare, "": sys.executable}
     (work / "bench-new").mkdir(exist_ok=True)
     (work / "bench-new" / "pai-manifest.yaml").write_text(NEW_TOOL)
+    for size in options.sync_only:  # e.g. 20,000, to see that sync grows linearly
+        eco = work / f"eco-{size}"
+        if not (eco / tool(0, 0)).is_dir():
+            write(eco, build(size, LAYERS, 3, 2, 0, 1))
+        print("\n".join(fresh_syncs(pythons, work, size, eco, 1)), flush=True)
     for size in options.sizes:
         eco = work / f"eco-{size}"
         tools = build(size, LAYERS, 3, 2, 0, 1)
