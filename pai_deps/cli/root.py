@@ -299,6 +299,7 @@ COMMAND_MODULES: dict[str, str] = {
     "hook": "hook_cmd",
     "speckit": "speckit_cmd",
     "db": "db_cmd",
+    "mcp": "mcp_cmd",
 }
 _registered: set[str] = set()
 

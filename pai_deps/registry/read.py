@@ -133,3 +133,26 @@ def list_tools(conn: Connection, *, type: str | None, stubs: bool | None) -> Too
         total=len(rows),
         stubs=sum(1 for r in rows if r.stub),
     )
+
+
+def manifest_text(conn: Connection, tool_id: str) -> tuple[str, str]:
+    """A registered tool's manifest as its file reads now: (path, text), read through the
+    guarded reader with the manifest size limit (a stub has none)."""
+    from pai_deps.errors import NotFoundError
+    from pai_deps.manifest import MAX_MANIFEST_BYTES
+    from pai_deps.safeio import read_regular_file
+
+    row = require_tool(conn, tool_id)
+    if row.stub or not row.manifest_path:
+        raise NotFoundError(
+            f"Tool '{tool_id}' is a stub: nobody registered a manifest for it",
+            code="no_manifest",
+            details={"tool": tool_id},
+        )
+    data = read_regular_file(row.manifest_path, limit=MAX_MANIFEST_BYTES)
+    return row.manifest_path, data.decode("utf-8", errors="replace")
+
+
+def manifest_owners(conn: Connection) -> list[str]:
+    """The ids of the tools registered from a manifest (not stubs), in id order."""
+    return [row.id for row in tools.list_tool_locations(conn) if row.manifest_path]
