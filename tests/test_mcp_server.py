@@ -38,6 +38,8 @@ READ_TOOLS = [
     "blast_radius",
     "debt",
     "health",
+    "drift",
+    "ci_affected",
 ]
 # tool -> (its arguments, the CLI command line asking the same question)
 CALLS: dict[str, tuple[dict[str, Any], list[str]]] = {
@@ -61,6 +63,11 @@ CALLS: dict[str, tuple[dict[str, Any], list[str]]] = {
     ),
     "debt": ({"min": 0}, ["debt", "--min", "0"]),
     "health": ({}, ["health"]),
+    "drift": ({"all": True}, ["drift", "--all"]),
+    "ci_affected": (
+        {"files": ["email/server.py", "README.md"], "explain": True, "directory": "{eco}"},
+        ["ci", "affected", "--files", "email/server.py", "README.md", "--explain"],
+    ),
 }
 
 Session = Callable[..., Any]
@@ -132,7 +139,7 @@ def test_the_read_only_tools_are_listed_with_the_commands_schemas(
 
 
 def test_every_tool_answers_what_json_prints_and_fits_its_output_schema(
-    db_target: str, ecosystem: Path, cli: Cli
+    db_target: str, ecosystem: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers: dict[str, dict[str, Any]] = {}
     schemas: dict[str, dict[str, Any]] = {}
@@ -140,12 +147,14 @@ def test_every_tool_answers_what_json_prints_and_fits_its_output_schema(
     async def scenario(client: Any) -> None:
         schemas.update({t.name: t.output_schema for t in (await client.list_tools()).tools})
         for name, (arguments, _) in CALLS.items():
-            result = await client.call_tool(name, arguments)
+            given = {k: str(ecosystem) if v == "{eco}" else v for k, v in arguments.items()}
+            result = await client.call_tool(name, given)
             assert result.is_error is False, (name, result.content)
             answers[name] = structured(result)
 
     talk(db_target, scenario)
     assert set(answers) == set(READ_TOOLS)
+    monkeypatch.chdir(ecosystem)  # where `ci affected` finds the changed files
     for name, (_, command) in CALLS.items():
         jsonschema.Draft202012Validator(schemas[name]).validate(answers[name])
         printed = cli("--json", *command).json()
@@ -306,6 +315,34 @@ def test_writing_tools_exist_only_with_allow_write(
 
     talk(db_target, read_only)
     talk(db_target, writing, "--allow-write")
+
+
+def test_verify_exists_only_with_allow_run_and_records_its_run(
+    db_target: str, ecosystem: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", f"{ecosystem / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+    async def without(client: Any) -> None:
+        names = [t.name for t in (await client.list_tools()).tools]
+        assert "verify" not in names
+
+    async def running(client: Any) -> None:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert "--allow-run" in tools["verify"].description
+        assert "register" not in tools  # --allow-run is not --allow-write
+        result = await client.call_tool("verify", {"tool": "supertag", "cli_only": True})
+        assert result.is_error is False, result.content
+        doc = structured(result)
+        jsonschema.Draft202012Validator(tools["verify"].output_schema).validate(doc)
+        assert doc["success"] is True
+        assert [t["tool"] for t in doc["tools"]] == ["supertag"]
+        both = await client.call_tool("verify", {"tool": "supertag", "all": True})
+        assert both.is_error is True
+
+    talk(db_target, without)
+    talk(db_target, running, "--allow-run")
+    history = cli("--json", "verify-history", "supertag").json()
+    assert len(history["history"]) == 1
 
 
 def test_the_mcp_command_costs_other_commands_nothing() -> None:

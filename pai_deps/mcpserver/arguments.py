@@ -127,3 +127,72 @@ class SyncArguments(Arguments):
         bool, Field(description="Unregister tools whose manifest under the roots is gone.")
     ] = False
     strict: Annotated[bool, Field(description="Warnings are errors.")] = False
+
+
+class DriftArguments(Arguments):
+    tool: Annotated[str | None, Field(min_length=1, description="The tool's id (or use all).")] = (
+        None
+    )
+    all: Annotated[bool, Field(description="Every registered tool.")] = False
+    allow_risky: Annotated[
+        bool, Field(description="Risky changes are reported but do not fail.")
+    ] = False
+
+
+class CiAffectedArguments(Arguments):
+    files: Annotated[
+        list[Annotated[str, Field(min_length=1)]] | None,
+        Field(description="Changed files (relative to directory), instead of asking git."),
+    ] = None
+    base: Annotated[
+        str | None,
+        Field(
+            min_length=1, description="Compare BASE...HEAD [default: origin/HEAD, main, master]."
+        ),
+    ] = None
+    head: Annotated[str, Field(min_length=1, description="End of the range.")] = "HEAD"
+    staged: Annotated[bool, Field(description="The staged change (the index against HEAD).")] = (
+        False
+    )
+    direct: Annotated[bool, Field(description="Only direct dependents of the changed tools.")] = (
+        False
+    )
+    explain: Annotated[
+        bool, Field(description="Why each tool is in: file -> owning tool -> ... -> tool.")
+    ] = False
+    directory: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            description="Where the change is (a git work tree) [default: the server's "
+            "working directory].",
+        ),
+    ] = None
+
+
+class VerifyArguments(Arguments):
+    tool: Annotated[str | None, Field(min_length=1, description="The tool's id (or use all).")] = (
+        None
+    )
+    all: Annotated[bool, Field(description="Every registered tool.")] = False
+    cli_only: Annotated[bool, Field(description="Only CLI contracts.")] = False
+    mcp_only: Annotated[bool, Field(description="Only MCP contracts.")] = False
+    quick: Annotated[
+        bool, Field(description="Only check that the executables exist (runs nothing).")
+    ] = False
+    strict: Annotated[
+        bool, Field(description="Also require every --flag a command declares in its --help.")
+    ] = False
+    timeout: Annotated[
+        float, Field(gt=0, le=3600, description="Seconds for each command and MCP conversation.")
+    ] = 10.0
+    contract: Annotated[
+        str | None, Field(min_length=1, description="Only this contract of the tool.")
+    ] = None
+    no_save: Annotated[bool, Field(description="Check, but record nothing.")] = False
+    allow_risky: Annotated[
+        bool, Field(description="Risky schema changes are reported but do not fail.")
+    ] = False
+    allow_unverified: Annotated[
+        bool, Field(description="Contracts that cannot be checked are a warning only.")
+    ] = False

@@ -146,6 +146,65 @@ def _health(conn: Connection, args: a.NoArguments) -> CamelModel:
     return health(conn)
 
 
+def _one_or_all(tool: str | None, all_: bool) -> str | None:
+    if tool is not None and all_:
+        raise UsageError("Give a tool or all: true, not both")
+    if tool is None and not all_:
+        raise UsageError("Give a tool id, or all: true for every registered tool")
+    return tool
+
+
+def _drift(conn: Connection, args: a.DriftArguments) -> CamelModel:
+    from pai_deps.verify.drift import drift
+
+    wanted = _one_or_all(args.tool, args.all)
+    return drift(conn, wanted, update=False, allow_risky=args.allow_risky)
+
+
+def _ci_affected(conn: Connection, args: a.CiAffectedArguments) -> CamelModel:
+    from pai_deps.ci.affected import affected
+
+    if args.files is not None and not args.files:
+        raise UsageError("files needs at least one file")
+    if args.files is not None and (args.staged or args.base or args.head != "HEAD"):
+        raise UsageError("give changed files, staged, or base/head; not several")
+    if args.staged and args.base:
+        raise UsageError("staged compares the index with HEAD; it takes no base")
+    return affected(
+        conn,
+        Path(args.directory) if args.directory else Path.cwd(),
+        base=args.base,
+        head=args.head,
+        staged=args.staged,
+        files=args.files,
+        direct=args.direct,
+        explain=args.explain,
+    )
+
+
+def _verify(conn: Connection, args: a.VerifyArguments) -> CamelModel:
+    from pai_deps.verify.checks import VerifyOptions, default_jobs
+    from pai_deps.verify.contracts import verify_contracts
+
+    if args.cli_only and args.mcp_only:
+        raise UsageError("cli_only and mcp_only exclude each other")
+    if args.quick and args.strict:
+        raise UsageError("quick and strict exclude each other")
+    if args.contract is not None and args.tool is None:
+        raise UsageError("contract needs a tool")
+    options = VerifyOptions(
+        level="quick" if args.quick else "strict" if args.strict else "default",
+        cli=not args.mcp_only,
+        mcp=not args.cli_only,
+        timeout=args.timeout,
+        jobs=default_jobs(),
+        allow_risky=args.allow_risky,
+        allow_unverified=args.allow_unverified,
+    )
+    wanted = _one_or_all(args.tool, args.all)
+    return verify_contracts(conn, wanted, options, contract=args.contract, save=not args.no_save)
+
+
 def _register(conn: Connection, args: a.RegisterArguments) -> CamelModel:
     from pai_deps.cli.remedies import Remedy, remedies
     from pai_deps.registry import register_path
@@ -168,6 +227,10 @@ def _sync(conn: Connection, args: a.SyncArguments) -> CamelModel:
 
 
 WRITES_NOTE = " Writes to the registry: offered only because the server runs with --allow-write."
+RUNS_NOTE = (
+    " Runs the registered tools' commands and MCP servers and records the outcome: offered "
+    "only because the server runs with --allow-run."
+)
 
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
@@ -250,6 +313,32 @@ TOOLS: tuple[ToolSpec, ...] = (
         "Registry health (OK, WARNING or CRITICAL) with its figures and issues.",
         a.NoArguments,
         _health,
+    ),
+    ToolSpec(
+        "drift",
+        "drift",
+        "Have the promised schemas changed since their baseline, and does it break anyone? "
+        "Each change classified breaking, risky, compatible or cosmetic (status only: "
+        "baselines are never moved here).",
+        a.DriftArguments,
+        _drift,
+    ),
+    ToolSpec(
+        "ci_affected",
+        "ci affected",
+        "Which registered tools a change touches (a git range, the staged change, or "
+        "given files), and everything that depends on them.",
+        a.CiAffectedArguments,
+        _ci_affected,
+    ),
+    ToolSpec(
+        "verify",
+        "verify",
+        "Check that tools keep their promises: CLI help and probe output against its "
+        "schema, MCP servers' tools and schemas." + RUNS_NOTE,
+        a.VerifyArguments,
+        _verify,
+        access="run",
     ),
     ToolSpec(
         "register",
