@@ -32,6 +32,11 @@ def commands() -> list[dict[str, Any]]:
     return entries
 
 
+def mcp_tools() -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = manifest()["provides"]["mcp"]
+    return entries
+
+
 @pytest.fixture
 def self_registered(tmp_path: Path) -> dict[str, str]:
     """A scratch registry holding pai-deps itself; the environment its commands run in."""
@@ -63,10 +68,30 @@ def test_the_manifest_names_this_version_and_generated_schemas() -> None:
     assert sum(1 for entry in commands() if "probe" in entry) >= 4
 
 
+def test_the_manifest_declares_every_read_only_tool_of_its_mcp_server() -> None:
+    from pai_deps.mcpserver.tools import offered
+
+    declared = manifest()
+    assert declared["mcp_start"] == "pai-deps mcp"
+    read_only = offered(allow_write=False, allow_run=False)
+    assert [entry["tool"] for entry in mcp_tools()] == list(read_only)
+    for entry in mcp_tools():
+        spec = read_only[entry["tool"]]
+        assert entry["schema"] == f"docs/mcp/{spec.name}.input.schema.json"
+        assert entry["output_schema"] == f"docs/json/{spec.command.replace(' ', '-')}.schema.json"
+
+
+def test_docs_mcp_is_up_to_date() -> None:
+    from pai_deps.mcpserver.tools import input_schema_files
+
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in (REPO_ROOT / "docs/mcp").glob("*")}
+    assert on_disk == input_schema_files(), "docs/mcp is stale: run python -m pai_deps.mcpserver"
+
+
 def test_verify_runs_pai_deps_and_checks_its_output_against_its_schemas(
     self_registered: dict[str, str],
 ) -> None:
-    result, doc = pai_deps_json(self_registered, "verify", "pai-deps")
+    result, doc = pai_deps_json(self_registered, "verify", "pai-deps", "--cli-only")
 
     assert result.exit_code == 0, result.output
     assert doc["success"] is True
@@ -91,11 +116,37 @@ def test_verify_runs_pai_deps_and_checks_its_output_against_its_schemas(
             assert check["message"] == "usage shown; output matches the schema"
 
 
+def test_verify_starts_pai_deps_mcp_and_finds_every_declared_tool_and_schema(
+    self_registered: dict[str, str],
+) -> None:
+    # The server runs as mcp_start says, on the scratch registry (PAI_DEPS_DB).
+    result, doc = pai_deps_json(
+        self_registered, "verify", "pai-deps", "--mcp-only", "--timeout", "60"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert doc["success"] is True
+    [tool] = doc["tools"]
+    # Each tool is two contracts: its input schema and its output schema.
+    assert (tool["checked"], tool["passed"], tool["failed"]) == (
+        2 * len(mcp_tools()),
+        2 * len(mcp_tools()),
+        0,
+    )
+    assert tool["unverified"] == 0
+
+
 def test_drift_finds_every_schema_unchanged(self_registered: dict[str, str]) -> None:
     result, doc = pai_deps_json(self_registered, "drift", "pai-deps")
 
     assert result.exit_code == 0, result.output
     assert doc["success"] is True
     [tool] = doc["tools"]
-    statuses = {entry["contract"]: entry["status"] for entry in tool["contracts"]}
-    assert statuses == {entry["command"]: "unchanged" for entry in commands()}
+    statuses = {
+        (entry["contractType"], entry["contract"]): entry["status"] for entry in tool["contracts"]
+    }
+    assert statuses == {
+        **{("cli_output", entry["command"]): "unchanged" for entry in commands()},
+        **{("mcp_tool", entry["tool"]): "unchanged" for entry in mcp_tools()},
+        **{("mcp_output", entry["tool"]): "unchanged" for entry in mcp_tools()},
+    }

@@ -364,3 +364,17 @@ def offered(*, allow_write: bool, allow_run: bool) -> dict[str, ToolSpec]:
     """The tools this server offers: the read-only ones, and the others only when allowed."""
     allowed = {"read", *(["write"] if allow_write else []), *(["run"] if allow_run else [])}
     return {spec.name: spec for spec in TOOLS if spec.access in allowed}
+
+
+def input_schema_files() -> dict[str, str]:
+    """`docs/mcp/<tool>.input.schema.json` for every tool: the request contracts that
+    pai-deps's own manifest declares for its MCP server (`verify` compares them)."""
+    import json
+
+    return {
+        f"{spec.name}.input.schema.json": json.dumps(
+            spec.input_schema(), indent=2, ensure_ascii=False
+        )
+        + "\n"
+        for spec in TOOLS
+    }
