@@ -129,6 +129,7 @@ def main() -> None:
         manifest_hash=None,
         description=None,
         mcp_start=None,
+        slo=None,
         now="t",
     )
     rows.append(

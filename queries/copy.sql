@@ -5,15 +5,17 @@
 -- name: copy_tools()
 -- returns: ToolRow
 SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
-       last_verified, created_at, updated_at, manifest_hash, description, mcp_start
+       last_verified, created_at, updated_at, manifest_hash, description, mcp_start, slo
 FROM tools
 ORDER BY id;
 
--- name: paste_tool(id, name, path, type, version, reliability, debt_score, manifest_path, stub, last_verified, created_at, updated_at, manifest_hash, description, mcp_start)!
+-- name: paste_tool(id, name, path, type, version, reliability, debt_score, manifest_path, stub, last_verified, created_at, updated_at, manifest_hash, description, mcp_start, slo)!
 INSERT INTO tools (id, name, path, type, version, reliability, debt_score, manifest_path, stub,
-                   last_verified, created_at, updated_at, manifest_hash, description, mcp_start)
+                   last_verified, created_at, updated_at, manifest_hash, description, mcp_start,
+                   slo)
 VALUES (:id, :name, :path, :type, :version, :reliability, :debt_score, :manifest_path, :stub,
-        :last_verified, :created_at, :updated_at, :manifest_hash, :description, :mcp_start);
+        :last_verified, :created_at, :updated_at, :manifest_hash, :description, :mcp_start,
+        :slo);
 
 -- name: copy_dependencies()
 -- returns: DependencyRow

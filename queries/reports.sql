@@ -5,14 +5,14 @@
 -- name: list_graph_nodes()
 -- returns: GraphNodeRow
 -- Every tool (stubs included) with what the analyses weigh, in id order.
-SELECT id, name, type, version, reliability, debt_score, stub, last_verified
+SELECT id, name, type, version, reliability, debt_score, stub, last_verified, slo
 FROM tools
 ORDER BY id;
 
 -- name: list_debt(type, min_debt)
 -- returns: GraphNodeRow
 -- Registered tools carrying at least :min_debt, most debt first (:type NULL = every type).
-SELECT id, name, type, version, reliability, debt_score, stub, last_verified
+SELECT id, name, type, version, reliability, debt_score, stub, last_verified, slo
 FROM tools
 WHERE stub = 0
   AND (:type IS NULL OR type = :type)

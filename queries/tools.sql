@@ -4,7 +4,7 @@
 -- returns: ToolRow | None
 -- One tool by id, or nothing.
 SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
-       last_verified, created_at, updated_at, manifest_hash, description, mcp_start
+       last_verified, created_at, updated_at, manifest_hash, description, mcp_start, slo
 FROM tools
 WHERE id = :id;
 
@@ -12,7 +12,7 @@ WHERE id = :id;
 -- returns: ToolRow
 -- Every tool, stubs included, in id order.
 SELECT id, name, path, type, version, reliability, debt_score, manifest_path, stub,
-       last_verified, created_at, updated_at, manifest_hash, description, mcp_start
+       last_verified, created_at, updated_at, manifest_hash, description, mcp_start, slo
 FROM tools
 ORDER BY id;
 
@@ -23,21 +23,22 @@ ORDER BY id;
 SELECT t.id, t.name, t.type, t.version, t.reliability, t.debt_score, t.stub, t.path,
        t.last_verified,
        (SELECT count(*) FROM dependencies AS d WHERE d.consumer_id = t.id) AS dependencies,
-       (SELECT count(*) FROM dependencies AS d WHERE d.provider_id = t.id) AS dependents
+       (SELECT count(*) FROM dependencies AS d WHERE d.provider_id = t.id) AS dependents,
+       t.slo
 FROM tools AS t
 WHERE (:type IS NULL OR t.type = :type)
   AND (:stub IS NULL OR t.stub = :stub)
 ORDER BY t.id;
 
--- name: upsert_tool(id, path, type, version, reliability, debt_score, manifest_path, manifest_hash, description, mcp_start, now)^
+-- name: upsert_tool(id, path, type, version, reliability, debt_score, manifest_path, manifest_hash, description, mcp_start, slo, now)^
 -- returns: ToolRow
 -- Register or re-register a tool. A re-registration keeps created_at and the verification
 -- state; registering over a stub turns it into a real tool.
 INSERT INTO tools (id, name, path, type, version, reliability, debt_score, manifest_path,
                    stub, last_verified, created_at, updated_at, manifest_hash, description,
-                   mcp_start)
+                   mcp_start, slo)
 VALUES (:id, :id, :path, :type, :version, :reliability, :debt_score, :manifest_path,
-        0, NULL, :now, :now, :manifest_hash, :description, :mcp_start)
+        0, NULL, :now, :now, :manifest_hash, :description, :mcp_start, :slo)
 ON CONFLICT (id) DO UPDATE SET
     path = excluded.path,
     type = excluded.type,
@@ -49,9 +50,10 @@ ON CONFLICT (id) DO UPDATE SET
     updated_at = excluded.updated_at,
     manifest_hash = excluded.manifest_hash,
     description = excluded.description,
-    mcp_start = excluded.mcp_start
+    mcp_start = excluded.mcp_start,
+    slo = excluded.slo
 RETURNING id, name, path, type, version, reliability, debt_score, manifest_path, stub,
-          last_verified, created_at, updated_at, manifest_hash, description, mcp_start;
+          last_verified, created_at, updated_at, manifest_hash, description, mcp_start, slo;
 
 -- name: insert_stub(id, type, now)!
 -- A placeholder for a provider nobody registered yet; a no-op when the id exists, so
@@ -64,7 +66,7 @@ ON CONFLICT (id) DO NOTHING;
 -- Unregistering a tool others still depend on keeps their edges by leaving a stub.
 UPDATE tools
 SET stub = 1, path = 'unknown', manifest_path = NULL, manifest_hash = NULL, version = NULL,
-    description = NULL, mcp_start = NULL, last_verified = NULL, updated_at = :now
+    description = NULL, mcp_start = NULL, slo = NULL, last_verified = NULL, updated_at = :now
 WHERE id = :id;
 
 -- name: delete_tool(id)!

@@ -38,6 +38,7 @@ def _add_tool(conn: Connection, tool_id: str, **overrides: object) -> None:
         "manifest_hash": None,
         "description": None,
         "mcp_start": None,
+        "slo": None,
         "now": NOW,
     }
     values.update(overrides)

@@ -73,6 +73,7 @@ class Registry:
                     manifest_hash=None,
                     description=None,
                     mcp_start=None,
+                    slo=None,
                     now=NOW,
                 )
             for consumer, provider in edges:

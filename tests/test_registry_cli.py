@@ -402,6 +402,7 @@ def test_list_filters_and_empty_messages(tmp_path: Path, cli: Cli) -> None:
         "Deps",
         "Dependents",
         "Reliability",
+        "Observed",
         "Debt",
         "Status",
     ]

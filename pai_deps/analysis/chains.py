@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from pai_deps.analysis.evidence import DEFAULT_RUNS, Observed
 from pai_deps.graph import (
     Graph,
     closure_masks,
@@ -88,20 +89,32 @@ def chain_reliability(
     *,
     threshold: float,
     with_chain: bool,
+    observed: Mapping[str, Observed] | None = None,
+    use_observed: bool = False,
 ) -> list[Chain]:
     """Chain figures for `starts`, weakest compound first (ties by id).
 
     `with_chain` adds the reference's `chain` (the tool, then everything it reaches in
     breadth-first order: a set, not a path); `--all` leaves it out because over a whole
-    registry it is quadratic in size.
+    registry it is quadratic in size. `observed` is the evidence shown beside each tool's
+    declared figure; `use_observed` multiplies it instead, where a tool has any. A tool
+    declaring `slo` gets its budget.
     """
+    from pai_deps.analysis.evidence import budget
+
+    evidence = observed or {}
     rel = {tool: nodes[tool].reliability for tool in graph.nodes}
+    if use_observed:
+        rel.update({tool: seen.reliability for tool, seen in evidence.items() if tool in rel})
     compounds = compound_all(graph, rel, starts)
     weakest = weakest_paths(graph, rel, starts)
     results = []
     for tool in starts:
         compound, length = compounds[tool]
         path = weakest[tool]
+        seen = evidence.get(tool)
+        slo = nodes[tool].slo
+        members = [tool, *reachable(graph, tool)] if with_chain or slo is not None else None
         results.append(
             Chain(
                 id=tool,
@@ -109,7 +122,7 @@ def chain_reliability(
                 reliability=nodes[tool].reliability,
                 compound=compound,
                 chain_length=length,
-                chain=[tool, *reachable(graph, tool)] if with_chain else None,
+                chain=members if with_chain else None,
                 weakest_path=WeakestPathPart(
                     path=path.path,
                     product=path.product,
@@ -117,6 +130,11 @@ def chain_reliability(
                     exact=path.exact,
                 ),
                 below=compound < threshold,
+                observed_reliability=None if seen is None else seen.reliability,
+                observed_runs=0 if seen is None else seen.runs,
+                budget=None
+                if slo is None or members is None
+                else budget(slo, compound, members, rel),
             )
         )
     results.sort(key=lambda r: (r.compound, r.id))
@@ -130,10 +148,14 @@ def chain_reliability_of(
     threshold: float,
     skip_optional: bool,
     with_chain: bool,
+    use_observed: bool = False,
+    runs: int = DEFAULT_RUNS,
 ) -> ChainReliability:
     """One tool's chain, or (`tool` None) every registered tool's; `success` is false when
-    a compound is below `threshold`. `with_chain` lists each chain's members (always for
-    one tool; quadratic over a whole registry, so only when they are printed)."""
+    a compound is below `threshold` or a chain is over its budget. `with_chain` lists each
+    chain's members (always for one tool; quadratic over a whole registry, so only when
+    they are printed). `runs`: how many of each tool's newest runs are its evidence."""
+    from pai_deps.analysis.evidence import observed_all
     from pai_deps.analysis.registry_graph import load_graph
 
     if tool is not None:
@@ -143,12 +165,22 @@ def chain_reliability_of(
     graph, nodes = load_graph(conn, skip_optional=skip_optional)
     starts = [tool] if tool is not None else [t for t in graph.nodes if not nodes[t].stub]
     results = chain_reliability(
-        graph, nodes, starts, threshold=threshold, with_chain=with_chain or tool is not None
+        graph,
+        nodes,
+        starts,
+        threshold=threshold,
+        with_chain=with_chain or tool is not None,
+        observed=observed_all(conn, runs),
+        use_observed=use_observed,
     )
     below = [r for r in results if r.below]
+    over = [r.id for r in results if r.budget is not None and r.budget.over]
     return ChainReliability(
-        success=not below,
+        success=not below and not over,
         results=results,
         threshold=threshold,
         below_threshold=below or None,
+        basis="observed" if use_observed else "declared",
+        runs=runs,
+        over_budget=over or None,
     )

@@ -6,7 +6,7 @@ Stubs are never "unverified": the counts are of registered tools.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pai_deps.analysis.chains import compound_all
@@ -30,18 +30,24 @@ class Health:
     at_risk: list[tuple[str, float]]  # (tool, compound), weakest first
     status: HealthStatus
     issues: list[HealthIssue]
+    over_budget: list[str] = field(default_factory=list)  # tools whose chain misses its slo
 
     @property
     def avg_reliability(self) -> float:
         return self.counts.avg_reliability if self.counts.avg_reliability is not None else 1.0
 
 
-def assess_health(counts: HealthCountsRow, at_risk: Sequence[tuple[str, float]]) -> Health:
+def assess_health(
+    counts: HealthCountsRow,
+    at_risk: Sequence[tuple[str, float]],
+    over_budget: Sequence[str] = (),
+) -> Health:
     """The status rules of the reference's spec (f-020 and its plan).
 
     CRITICAL: more than 2 open cycles, or more than 3 tools whose chain is below 80%.
-    WARNING: any cycle, any at-risk chain, any tool with debt above 10, or more than half
-    of the registered tools never verified. Otherwise OK.
+    WARNING: any cycle, any at-risk chain, any tool with debt above 10, more than half
+    of the registered tools never verified, or a chain over its reliability budget
+    (`slo`, which the reference did not have). Otherwise OK.
     """
     issues: list[HealthIssue] = []
     cycles = counts.cycles
@@ -77,10 +83,20 @@ def assess_health(counts: HealthCountsRow, at_risk: Sequence[tuple[str, float]])
                 f"{unverified} of {counts.tools} tools never verified",
             )
         )
+    if over_budget:
+        names = ", ".join(over_budget[:5]) + (", ..." if len(over_budget) > 5 else "")
+        issues.append(
+            _issue(
+                "over_budget",
+                "warning",
+                f"{len(over_budget)} tool(s) whose chain is over its reliability budget "
+                f"(1 - slo): {names}",
+            )
+        )
     status: HealthStatus = "OK"
     if issues:
         status = "CRITICAL" if any(i.severity == "critical" for i in issues) else "WARNING"
-    return Health(counts, list(at_risk), status, issues)
+    return Health(counts, list(at_risk), status, issues, list(over_budget))
 
 
 def at_risk_tools(
@@ -94,12 +110,24 @@ def at_risk_tools(
     return sorted(risky, key=lambda item: (item[1], item[0]))
 
 
+def over_budget_tools(graph: Graph, nodes: Mapping[str, GraphNodeRow]) -> list[str]:
+    """Registered tools declaring `slo` whose chain (declared reliabilities) misses it."""
+    from pai_deps.analysis.evidence import over_budget
+
+    slos = {t: slo for t in graph.nodes if (slo := nodes[t].slo) is not None and not nodes[t].stub}
+    if not slos:
+        return []
+    rel = {tool: nodes[tool].reliability for tool in graph.nodes}
+    compounds = compound_all(graph, rel, slos)
+    return sorted(t for t, (value, _) in compounds.items() if over_budget(slos[t], value))
+
+
 def read_health(conn: Connection, graph: Graph, nodes: Mapping[str, GraphNodeRow]) -> Health:
     """The figures of `health` (and of `report`), over the graph already loaded."""
     from pai_deps.repo import reports
 
     counts = reports.health_counts(conn, high_debt=HIGH_DEBT)
-    return assess_health(counts, at_risk_tools(graph, nodes))
+    return assess_health(counts, at_risk_tools(graph, nodes), over_budget_tools(graph, nodes))
 
 
 def health(conn: Connection) -> HealthDocument:
@@ -126,5 +154,6 @@ def health_document(figures: Health) -> HealthDocument:
             at_risk=[AtRisk(id=t, compound=v) for t, v in figures.at_risk],
             high_debt=c.high_debt,
             issues=figures.issues,
+            over_budget=len(figures.over_budget),
         ),
     )

@@ -26,3 +26,16 @@ TypeFilter = Annotated[
         show_default=False,
     ),
 ]
+
+Runs = Annotated[
+    int | None,
+    typer.Option(
+        "--runs",
+        min=1,
+        max=100,
+        metavar="N",
+        help="Observed reliability counts each tool's newest N verify runs [default: "
+        "observed_runs in config.toml, else 20].",
+        show_default=False,
+    ),
+]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pai_deps.cli.options import validate_type
+from pai_deps.cli.options import Runs, validate_type
 from pai_deps.cli.state import fail, get_state
 from pai_deps.errors import UsageError
 
@@ -274,12 +274,25 @@ def chain_reliability(
         ),
     ] = 0.8,
     skip_optional: SkipOptional = False,
+    observed: Annotated[
+        bool,
+        typer.Option(
+            "--observed",
+            help="Multiply observed reliability (the pass rate of recent verify runs) where "
+            "a tool has any, instead of the declared one.",
+        ),
+    ] = False,
+    runs: Runs = None,
 ) -> None:
     """Compound reliability of a tool's chain, and its weakest path.
 
     The chain is the tool and everything it reaches, each once; the weakest single path
-    names the tool that costs the most. Exit 1 when a chain is below --min."""
+    names the tool that costs the most. Each tool's observed reliability is shown beside
+    its declared one. A tool declaring `slo` gets a budget (1 - slo): how much of it each
+    hop spends, and which spends most. Exit 1 when a chain is below --min or over its
+    budget."""
     from pai_deps.analysis.chains import chain_reliability_of
+    from pai_deps.analysis.evidence import configured_runs
 
     if tool is None and not all_:
         raise UsageError("Specify a tool ID or use --all")
@@ -290,7 +303,13 @@ def chain_reliability(
         # Every chain of a whole registry is quadratic in size: only JSON (the old shape)
         # lists them.
         doc = chain_reliability_of(
-            conn, tool, threshold=minimum, skip_optional=skip_optional, with_chain=state.json
+            conn,
+            tool,
+            threshold=minimum,
+            skip_optional=skip_optional,
+            with_chain=state.json,
+            use_observed=observed,
+            runs=configured_runs(runs),
         )
     if state.json:
         state.printer.json(doc)

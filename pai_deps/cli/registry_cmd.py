@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pai_deps.cli.helpfmt import PaiTyper
-from pai_deps.cli.options import TypeFilter
+from pai_deps.cli.options import Runs, TypeFilter
 from pai_deps.cli.remedies import Remedy, remedies
 from pai_deps.cli.state import get_state
 from pai_deps.errors import ManifestError, PaiDepsError
@@ -122,14 +122,19 @@ def list_tools(
             show_default=False,
         ),
     ] = None,
+    runs: Runs = None,
 ) -> None:
-    """List registered tools with their fan-out, fan-in, reliability and debt."""
+    """List registered tools with their fan-out, fan-in, reliability and debt.
+
+    Observed reliability (the pass rate of each tool's recent verify runs) is shown
+    beside the declared one."""
+    from pai_deps.analysis.evidence import configured_runs
     from pai_deps.registry.read import list_tools as list_registered
     from pai_deps.render.registry import tool_list
 
     state = get_state(ctx)
     with state.registry() as conn:
-        doc = list_registered(conn, type=type_, stubs=stubs)
+        doc = list_registered(conn, type=type_, stubs=stubs, runs=configured_runs(runs))
     if state.json:
         state.printer.json(doc)
         return
@@ -143,14 +148,17 @@ def list_tools(
 
 
 def show_tool(
-    ctx: typer.Context, tool: Annotated[str, typer.Argument(help="The tool's id.")]
+    ctx: typer.Context,
+    tool: Annotated[str, typer.Argument(help="The tool's id.")],
+    runs: Runs = None,
 ) -> None:
-    """Everything the registry knows about one tool."""
+    """Everything the registry knows about one tool (with its observed reliability)."""
+    from pai_deps.analysis.evidence import configured_runs
     from pai_deps.registry.read import show
 
     state = get_state(ctx)
     with state.registry() as conn:
-        doc = show(conn, tool)
+        doc = show(conn, tool, runs=configured_runs(runs))
     if state.json:
         state.printer.json(doc)
     else:

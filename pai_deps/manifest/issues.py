@@ -239,10 +239,14 @@ def _not_a_number(error_type: str, value: Any, ctx: dict[str, Any], got: str) ->
         return f"must be a whole number (got {got})" + (
             "; remove the quotes" if quoted_number else ""
         )
-    if error_type in ("greater_than_equal", "greater_than"):
-        return f"must be at least {_number(ctx.get('ge', ctx.get('gt')))} (got {got})"
-    if error_type in ("less_than_equal", "less_than"):
-        return f"must be at most {_number(ctx.get('le', ctx.get('lt')))} (got {got})"
+    if error_type == "greater_than_equal":
+        return f"must be at least {_number(ctx.get('ge'))} (got {got})"
+    if error_type == "greater_than":  # a strict bound: the bound itself is refused
+        return f"must be above {_number(ctx.get('gt'))} (got {got})"
+    if error_type == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))} (got {got})"
+    if error_type == "less_than":
+        return f"must be below {_number(ctx.get('lt'))} (got {got})"
     return None
 
 

@@ -382,6 +382,15 @@ class Manifest(_Strict):
         description="Estimated probability (0 to 1) that the tool works when called; "
         "chains multiply it.",
     )
+    slo: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="Reliability objective: the compound reliability (0 to 1, below 1) the "
+        "tool's whole chain must keep; its budget is 1 - slo (chain-reliability fails over "
+        "budget).",
+    )
     debt_score: int = Field(
         default=0,
         ge=0,

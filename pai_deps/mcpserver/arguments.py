@@ -24,6 +24,15 @@ TypeFilter = Annotated[
 ]
 SkipOptional = Annotated[bool, Field(description="Do not follow dependencies declared optional.")]
 RiskLevel = Literal["low", "medium", "high", "critical"]
+Runs = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=100,
+        description="Observed reliability counts each tool's newest N verify runs "
+        "[default: observed_runs in config.toml, else 20].",
+    ),
+]
 
 
 class Arguments(BaseModel):
@@ -39,6 +48,12 @@ class ListArguments(Arguments):
     stubs: Annotated[
         bool | None, Field(description="true: only stubs; false: no stubs; absent: both.")
     ] = None
+    runs: Runs = None
+
+
+class ShowArguments(Arguments):
+    tool: ToolId
+    runs: Runs = None
 
 
 class ToolArguments(Arguments):
@@ -86,6 +101,11 @@ class ChainArguments(Arguments):
         Field(ge=0.0, le=1.0, description="Threshold; a compound below it fails."),
     ] = 0.8
     skip_optional: SkipOptional = False
+    observed: Annotated[
+        bool,
+        Field(description="Multiply observed reliability where a tool has runs, not declared."),
+    ] = False
+    runs: Runs = None
 
 
 class BlastArguments(Arguments):

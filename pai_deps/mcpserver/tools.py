@@ -48,15 +48,17 @@ class ToolSpec:
 
 
 def _list(conn: Connection, args: a.ListArguments) -> CamelModel:
+    from pai_deps.analysis.evidence import configured_runs
     from pai_deps.registry.read import list_tools
 
-    return list_tools(conn, type=args.type, stubs=args.stubs)
+    return list_tools(conn, type=args.type, stubs=args.stubs, runs=configured_runs(args.runs))
 
 
-def _show(conn: Connection, args: a.ToolArguments) -> CamelModel:
+def _show(conn: Connection, args: a.ShowArguments) -> CamelModel:
+    from pai_deps.analysis.evidence import configured_runs
     from pai_deps.registry.read import show
 
-    return show(conn, args.tool)
+    return show(conn, args.tool, runs=configured_runs(args.runs))
 
 
 def _neighbours(reverse: bool) -> Callable[[Connection, a.NeighbourArguments], CamelModel]:
@@ -117,8 +119,16 @@ def _chain_reliability(conn: Connection, args: a.ChainArguments) -> CamelModel:
         raise UsageError("Give a tool or all: true")
     if args.tool is not None and args.all:
         raise UsageError("Give a tool or all: true, not both")
+    from pai_deps.analysis.evidence import configured_runs
+
     return chain_reliability_of(
-        conn, args.tool, threshold=args.min, skip_optional=args.skip_optional, with_chain=True
+        conn,
+        args.tool,
+        threshold=args.min,
+        skip_optional=args.skip_optional,
+        with_chain=True,
+        use_observed=args.observed,
+        runs=configured_runs(args.runs),
     )
 
 
@@ -244,8 +254,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         "show",
         "show",
         "Everything the registry knows about one tool: identity, dependencies, dependents, "
-        "provides, contracts with their status, cycles.",
-        a.ToolArguments,
+        "provides, contracts with their status, cycles, observed reliability.",
+        a.ShowArguments,
         _show,
     ),
     ToolSpec(
@@ -287,8 +297,9 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "chain_reliability",
         "chain-reliability",
-        "Compound reliability of a tool's chain (or every tool's), and its weakest path; "
-        "success false when a chain is below min.",
+        "Compound reliability of a tool's chain (or every tool's), its weakest path, and "
+        "for a tool declaring slo its budget and each hop's spend; success false when a "
+        "chain is below min or over budget.",
         a.ChainArguments,
         _chain_reliability,
     ),

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from pai_deps.models.uses import DeprecationRow as DeprecationRow
     from pai_deps.models.uses import UseCopyRow as UseCopyRow
     from pai_deps.models.uses import UseRow as UseRow
+    from pai_deps.models.verifications import ObservedRow as ObservedRow
     from pai_deps.models.verifications import RecentVerificationRow as RecentVerificationRow
     from pai_deps.models.verifications import RunLevel as RunLevel
     from pai_deps.models.verifications import RunStatus as RunStatus
@@ -88,6 +89,7 @@ _MODULES: dict[str, str] = {
     "DeprecationRow": "uses",
     "UseCopyRow": "uses",
     "UseRow": "uses",
+    "ObservedRow": "verifications",
     "RecentVerificationRow": "verifications",
     "RunLevel": "verifications",
     "RunStatus": "verifications",

@@ -58,6 +58,7 @@ class GraphNodeRow(Row):
     debt_score: int
     stub: bool
     last_verified: str | None
+    slo: float | None = None
 
 
 class EdgeListRow(Row):

@@ -24,6 +24,7 @@ class ToolRow(Row):
     manifest_hash: str | None
     description: str | None
     mcp_start: str | None
+    slo: float | None = None
 
 
 class ToolSummaryRow(Row):
@@ -38,6 +39,7 @@ class ToolSummaryRow(Row):
     last_verified: str | None
     dependencies: int
     dependents: int
+    slo: float | None = None
 
 
 class ToolIdRow(Row):

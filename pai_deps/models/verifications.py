@@ -62,3 +62,11 @@ class RecentVerificationRow(Row):
     last_verified: str
     status: str | None
     level: str | None
+
+
+class ObservedRow(Row):
+    """A tool's recent verification evidence: runs that checked something, and passes."""
+
+    tool_id: str
+    runs: int
+    passed: int

@@ -24,8 +24,10 @@ def require_tool(conn: Connection, tool_id: str) -> ToolRow:
     return row
 
 
-def show(conn: Connection, tool_id: str) -> ToolDetails:
-    """`show`: the tool, its edges both ways, what it provides, its contracts and cycles."""
+def show(conn: Connection, tool_id: str, *, runs: int = 20) -> ToolDetails:
+    """`show`: the tool, its edges both ways, what it provides, its contracts and cycles;
+    its observed reliability over its newest `runs` verify runs."""
+    from pai_deps.analysis.evidence import observed_of
     from pai_deps.repo import contracts, cycles, dependencies, resources
     from pai_deps.results.registry import (
         STUB_PATH,
@@ -37,6 +39,7 @@ def show(conn: Connection, tool_id: str) -> ToolDetails:
 
     tool = require_tool(conn, tool_id)
     declared = contracts.list_contracts_of(conn, tool_id=tool_id)
+    seen = observed_of(conn, tool_id, runs)
     return ToolDetails(
         tool=ShownTool(
             id=tool.id,
@@ -53,6 +56,9 @@ def show(conn: Connection, tool_id: str) -> ToolDetails:
             last_verified=tool.last_verified,
             created_at=tool.created_at,
             updated_at=tool.updated_at,
+            observed_reliability=None if seen is None else seen.reliability,
+            observed_runs=0 if seen is None else seen.runs,
+            slo=tool.slo,
         ),
         dependencies=[
             ShownDependency(
@@ -123,13 +129,23 @@ def _provides(declared: list[ContractRow], found: list[ResourceRow]) -> Provided
     return ProvidedSections.model_validate(sections)
 
 
-def list_tools(conn: Connection, *, type: str | None, stubs: bool | None) -> ToolList:
-    """`list`: registered tools (and stubs) with their fan-out and fan-in, in id order."""
+def list_tools(
+    conn: Connection, *, type: str | None, stubs: bool | None, runs: int = 20
+) -> ToolList:
+    """`list`: registered tools (and stubs) with their fan-out and fan-in, in id order, and
+    their observed reliability over their newest `runs` verify runs."""
+    from pai_deps.analysis.evidence import observed_all
     from pai_deps.results.registry import ToolList, ToolSummary
 
     rows = tools.list_tool_summaries(conn, type=type, stub=stubs)
+    seen = observed_all(conn, runs)
     return ToolList(
-        tools=[ToolSummary.from_row(r) for r in rows],
+        tools=[
+            ToolSummary.from_row(
+                r, None if r.id not in seen else (seen[r.id].reliability, seen[r.id].runs)
+            )
+            for r in rows
+        ],
         total=len(rows),
         stubs=sum(1 for r in rows if r.stub),
     )

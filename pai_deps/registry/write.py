@@ -151,6 +151,7 @@ def write_registration(
         manifest_hash=loaded.content_hash,
         description=manifest.description,
         mcp_start=manifest.mcp_start,
+        slo=manifest.slo,
         now=now,
     )
     for renamed in tools.list_tools_registered_from(conn, manifest_path=str(loaded.manifest_path)):

@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # each command loads only its own document's module
     from pai_deps.results.blast import BlastRadius
     from pai_deps.results.chains import ChainReliability
     from pai_deps.results.consumers import Consumers
+
+    from pai_deps.results.chains import Chain, ChainReliability
     from pai_deps.results.neighbours import Affected, Dependencies, Dependents
     from pai_deps.results.routes import Route, Routes
 
@@ -165,11 +167,12 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
     printer.info()
     printer.render(
         table(
-            ["ID", "Own", "Compound", "Chain Length", "Weakest Path", "Weakest Tool"],
+            ["ID", "Own", "Observed", "Compound", "Chain Length", "Weakest Path", "Weakest Tool"],
             [
                 [
                     r.id,
                     percent(r.reliability),
+                    observed_cell(r.observed_reliability, r.observed_runs),
                     percent(r.compound),
                     r.chain_length,
                     percent(r.weakest_path.product),
@@ -177,9 +180,11 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
                 ]
                 for r in results
             ],
-            right=("Own", "Compound", "Chain Length", "Weakest Path"),
+            right=("Own", "Observed", "Compound", "Chain Length", "Weakest Path"),
         )
     )
+    if doc.basis == "observed":
+        printer.info(f"Products use observed reliability (last {doc.runs} runs) where known.")
     if single:
         r = results[0]
         weakest = r.weakest_path
@@ -190,6 +195,7 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
         printer.info(
             f"Weakest path: {arrow_path(weakest.path)} = {percent(weakest.product)}{exact}"
         )
+    _budgets(printer, results, single=single)
     printer.info()
     below = doc.below_threshold or []
     if below:  # the heading and its lines are one answer, on one stream
@@ -198,6 +204,35 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
             printer.answer(f"  {r.id}: {percent(r.compound)}")
     else:
         printer.info(f"All tools at or above {percent(minimum)} threshold.")
+
+
+def observed_cell(value: float | None, runs: int) -> str:
+    """`92.0% (25)`: the pass rate and how many runs it rests on; `-` when never verified."""
+    return "-" if value is None else f"{percent(value)} ({runs})"
+
+
+def _budgets(printer: Printer, results: list[Chain], *, single: bool) -> None:
+    """Each chain against its slo: budget, spend, the biggest spender (and, for one
+    chain, every hop's spend)."""
+    budgeted = [r for r in results if r.budget is not None]
+    if not budgeted:
+        return
+    printer.info()
+    printer.answer("Reliability budgets (1 - slo):")
+    for r in budgeted:
+        b = r.budget
+        assert b is not None
+        verdict = "OVER BUDGET" if b.over else "within budget"
+        spender = f"; biggest spender: {b.biggest_spender}" if b.biggest_spender else ""
+        printer.answer(
+            f"  {r.id}: slo {percent(b.slo)}, budget {percent(b.budget)}, spent "
+            f"{percent(b.spent)} ({b.used * 100:.0f}% of budget), {verdict}{spender}"
+        )
+        if single:
+            for hop in b.hops:
+                printer.answer(
+                    f"    {hop.id}: {percent(hop.reliability)} spends {percent(hop.spend)}"
+                )
 
 
 _LEVEL_MARKS = {"LOW": "", "MEDIUM": " ⚠", "HIGH": " ⚠⚠", "CRITICAL": " 🔴"}

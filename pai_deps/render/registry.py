@@ -29,7 +29,17 @@ def tool_list(printer: Printer, doc: ToolList, *, filters: list[str]) -> None:
         return
     printer.render(
         table(
-            ["ID", "Type", "Version", "Deps", "Dependents", "Reliability", "Debt", "Status"],
+            [
+                "ID",
+                "Type",
+                "Version",
+                "Deps",
+                "Dependents",
+                "Reliability",
+                "Observed",
+                "Debt",
+                "Status",
+            ],
             [
                 [
                     t.id,
@@ -38,12 +48,15 @@ def tool_list(printer: Printer, doc: ToolList, *, filters: list[str]) -> None:
                     t.dependencies,
                     t.dependents,
                     f"{t.reliability:.2f}",
+                    "-"
+                    if t.observed_reliability is None
+                    else f"{t.observed_reliability:.2f} ({t.observed_runs})",
                     t.debt_score,
                     "stub" if t.stub else ("verified" if t.last_verified else "registered"),
                 ]
                 for t in doc.tools
             ],
-            right=("Deps", "Dependents", "Reliability", "Debt"),
+            right=("Deps", "Dependents", "Reliability", "Observed", "Debt"),
         )
     )
     stub_note = f" ({plural(doc.stubs, 'stub')})" if doc.stubs else ""
@@ -122,6 +135,12 @@ def details(printer: Printer, doc: ToolDetails) -> None:
         p.answer(f"Manifest: {tool.manifest_path}")
     p.answer("")
     p.answer(f"Reliability: {tool.reliability:g}")
+    if tool.observed_reliability is None:
+        p.answer("Observed: never verified")
+    else:
+        p.answer(f"Observed: {tool.observed_reliability:g} (last {tool.observed_runs} runs)")
+    if tool.slo is not None:
+        p.answer(f"SLO: {tool.slo:g} (budget {1 - tool.slo:.4g})")
     p.answer(f"Debt Score: {tool.debt_score}")
     p.answer(f"Last Verified: {tool.last_verified or 'never'}")
     if tool.mcp_start:

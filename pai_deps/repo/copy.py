@@ -51,6 +51,7 @@ def paste_tool(
     manifest_hash: str | None,
     description: str | None,
     mcp_start: str | None,
+    slo: float | None,
 ) -> int:
     return rowcount(
         run(
@@ -72,6 +73,7 @@ def paste_tool(
             manifest_hash=manifest_hash,
             description=description,
             mcp_start=mcp_start,
+            slo=slo,
         ),
     )
 

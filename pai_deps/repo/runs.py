@@ -7,8 +7,8 @@ Verification runs: one summary row per tool per `verify` run (the tool's history
 
 from __future__ import annotations
 
-from pai_deps.models import VerificationRunRow
-from pai_deps.repo._runtime import Connection, exactly_one, many, rowcount, run
+from pai_deps.models import ObservedRow, VerificationRunRow
+from pai_deps.repo._runtime import Connection, exactly_one, many, maybe_one, rowcount, run
 
 _FILE = "runs"
 
@@ -63,3 +63,17 @@ def list_runs_of(conn: Connection, *, tool_id: str, limit: int) -> list[Verifica
 def prune_runs(conn: Connection, *, tool_id: str, keep: int) -> int:
     """Keep only the newest :keep runs of a tool."""
     return rowcount(run(conn, _FILE, "prune_runs", tool_id=tool_id, keep=keep))
+
+
+def list_observed_reliability(conn: Connection, *, runs: int) -> list[ObservedRow]:
+    """Each tool's evidence: of its newest :runs runs that checked something (a skipped run says
+    nothing about reliability), how many passed; tools never verified are absent.
+    """
+    return many(ObservedRow, run(conn, _FILE, "list_observed_reliability", runs=runs))
+
+
+def get_observed_reliability(conn: Connection, *, tool_id: str, runs: int) -> ObservedRow | None:
+    """One tool's evidence (as list_observed_reliability); nothing when it was never verified."""
+    return maybe_one(
+        ObservedRow, run(conn, _FILE, "get_observed_reliability", tool_id=tool_id, runs=runs)
+    )

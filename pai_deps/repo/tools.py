@@ -45,6 +45,7 @@ def upsert_tool(
     manifest_hash: str | None,
     description: str | None,
     mcp_start: str | None,
+    slo: float | None,
     now: str,
 ) -> ToolRow:
     """Register or re-register a tool. A re-registration keeps created_at and the verification
@@ -66,6 +67,7 @@ def upsert_tool(
             manifest_hash=manifest_hash,
             description=description,
             mcp_start=mcp_start,
+            slo=slo,
             now=now,
         ),
     )

@@ -33,9 +33,16 @@ class ToolSummary(CamelModel):
     stub: bool
     path: str
     last_verified: str | None
+    # Evidence beside `reliability`: the pass rate over the newest verify runs (None when
+    # never verified) and how many runs it rests on.
+    observed_reliability: float | None = None
+    observed_runs: int = 0
+    slo: float | None = None
 
     @classmethod
-    def from_row(cls, row: ToolSummaryRow) -> ToolSummary:
+    def from_row(
+        cls, row: ToolSummaryRow, observed: tuple[float, int] | None = None
+    ) -> ToolSummary:
         return cls(
             id=row.id,
             name=row.name,
@@ -48,6 +55,9 @@ class ToolSummary(CamelModel):
             stub=row.stub,
             path=STUB_PATH if row.stub else row.path,
             last_verified=row.last_verified,
+            observed_reliability=None if observed is None else observed[0],
+            observed_runs=0 if observed is None else observed[1],
+            slo=row.slo,
         )
 
 
@@ -74,6 +84,9 @@ class ShownTool(CamelModel):
     last_verified: str | None
     created_at: str
     updated_at: str
+    observed_reliability: float | None = None  # as in ToolSummary
+    observed_runs: int = 0
+    slo: float | None = None
 
 
 class ShownDependency(CamelModel):

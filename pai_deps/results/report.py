@@ -72,6 +72,7 @@ class HealthFigures(CamelModel):
     at_risk: list[AtRisk]
     high_debt: int
     issues: list[HealthIssue]
+    over_budget: int = 0  # tools declaring slo whose chain misses it
 
 
 class Health(Envelope):
