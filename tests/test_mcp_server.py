@@ -56,7 +56,10 @@ CALLS: dict[str, tuple[dict[str, Any], list[str]]] = {
         {"from": "kai-launcher", "to": "pii", "limit": 2},
         ["allpaths", "kai-launcher", "pii", "-l", "2"],
     ),
-    "chain_reliability": ({"all": True, "min": 0.5}, ["chain-reliability", "--all", "-m", "0.5"]),
+    "chain_reliability": (
+        {"all": True, "min": 0.5, "observed": True, "runs": 5},
+        ["chain-reliability", "--all", "-m", "0.5", "--observed", "--runs", "5"],
+    ),
     "blast_radius": (
         {"tool": "email", "fail_on": "low"},
         ["blast-radius", "email", "--fail-on", "low"],
