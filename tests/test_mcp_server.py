@@ -214,6 +214,26 @@ def test_failures_are_tool_errors_with_the_clis_message_and_code(
         assert set(document) >= {"success", "error", "code"}
 
 
+def test_an_unusable_registry_is_a_tool_error_on_every_call_not_the_end(
+    tmp_path: Path, cli: Cli
+) -> None:
+    garbage = tmp_path / "not-a-registry.db"
+    garbage.write_bytes(b"this is not SQLite\n" * 100)
+    errors: list[Any] = []
+
+    async def scenario(client: Any) -> None:
+        assert len((await client.list_tools()).tools) == len(READ_TOOLS)
+        for _ in range(2):
+            result = await client.call_tool("show", {"tool": "email"})
+            assert result.is_error is True
+            errors.append(result.structured_content)
+
+    talk(str(garbage), scenario)
+    printed = cli("--json", "show", "email", db=garbage).json()
+    assert errors == [printed, printed]
+    assert garbage.read_bytes() == b"this is not SQLite\n" * 100  # changed nothing
+
+
 def test_another_process_registering_is_seen_by_the_next_call(
     db_target: str, ecosystem: Path, tmp_path: Path
 ) -> None:
