@@ -39,7 +39,15 @@ def mcp_command(
     registry summary and each tool's manifest are resources. Read-only unless
     --allow-write or --allow-run. Add it to a client with
     `claude mcp add pai-deps -- pai-deps mcp`."""
+    import sys
+
     from pai_deps.mcpserver.server import serve
 
     state = get_state(ctx)
-    serve(state.target(), allow_write=allow_write, allow_run=allow_run)
+    target = state.target()
+    if sys.stdin.isatty():  # a person, not a client: say what this is (stderr only)
+        state.printer.note(
+            f"pai-deps mcp serves {target.shown} over MCP on stdin/stdout; an MCP client "
+            "starts it (claude mcp add pai-deps -- pai-deps mcp). Ctrl-D ends it."
+        )
+    serve(target, allow_write=allow_write, allow_run=allow_run, notify=state.printer.note)

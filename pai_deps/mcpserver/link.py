@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 from pai_deps.errors import PaiDepsError
 
 if TYPE_CHECKING:
-    from pai_deps.db import Connection, Target
+    from pai_deps.db import Connection, Notify, Target
 
 # Failures after which the connection is not to be trusted again.
 _REOPEN_CODES = frozenset({"connection_lost", "corrupt_database", "io_error", "schema_mismatch"})
 
 
 class RegistryLink:
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, notify: Notify | None = None) -> None:
         self.target = target
+        self.notify = notify  # where a migration's backup is named (stderr, never stdout)
         self._conn: Connection | None = None
         self._identity: tuple[int, int] | None = None
         self.opened = 0  # how many times a connection was opened (for tests and -v)
@@ -51,7 +52,7 @@ class RegistryLink:
         if self._conn is None:
             from pai_deps.db import open_registry
 
-            self._conn, _ = open_registry(self.target)
+            self._conn, _ = open_registry(self.target, notify=self.notify)
             self._identity = self._file_identity()
             self.opened += 1
         return self._conn

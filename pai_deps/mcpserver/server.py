@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import mcp_types as types
     from mcp.server.lowlevel import Server
 
-    from pai_deps.db import Target
+    from pai_deps.db import Notify, Target
     from pai_deps.mcpserver.link import RegistryLink
     from pai_deps.mcpserver.tools import ToolSpec
 
@@ -268,15 +268,18 @@ def build_server(registry: RegistryServer) -> Server[Any]:
     )
 
 
-def serve(target: Target, *, allow_write: bool, allow_run: bool) -> None:
-    """Serve the registry at `target` on stdin/stdout until the client closes stdin."""
+def serve(
+    target: Target, *, allow_write: bool, allow_run: bool, notify: Notify | None = None
+) -> None:
+    """Serve the registry at `target` on stdin/stdout until the client closes stdin;
+    `notify` receives out-of-band notices (a migration's backup)."""
     import anyio
     from mcp.server.stdio import stdio_server
 
     from pai_deps.mcpserver.link import RegistryLink
     from pai_deps.mcpserver.tools import offered
 
-    link = RegistryLink(target)
+    link = RegistryLink(target, notify)
     registry = RegistryServer(link, offered(allow_write=allow_write, allow_run=allow_run))
     server = build_server(registry)
 
