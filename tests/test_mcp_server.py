@@ -318,7 +318,11 @@ def test_writing_tools_exist_only_with_allow_write(
         assert "register" not in names and "sync" not in names
         refused = await client.call_tool("register", {"path": str(newcomer)})
         assert refused.is_error is True
-        assert refused.structured_content["code"] == "unknown_tool"
+        assert refused.structured_content == {
+            "success": False,
+            "error": "Tool 'register' is offered only by pai-deps mcp --allow-write",
+            "code": "tool_not_offered",
+        }
 
     async def writing(client: Any) -> None:
         tools = {t.name: t for t in (await client.list_tools()).tools}

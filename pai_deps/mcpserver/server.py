@@ -83,8 +83,15 @@ class RegistryServer:
     def _answer(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         spec = self.tools.get(name)
         if spec is None:
+            from pai_deps.mcpserver.tools import TOOLS
             from pai_deps.suggest import did_you_mean, nearest
 
+            withheld = next((t for t in TOOLS if t.name == name), None)
+            if withheld is not None:
+                raise UsageError(
+                    f"Tool '{name}' is offered only by pai-deps mcp --allow-{withheld.access}",
+                    code="tool_not_offered",
+                )
             raise UsageError(
                 f"No such tool '{name}'{did_you_mean(nearest(name, self.tools))}",
                 code="unknown_tool",
