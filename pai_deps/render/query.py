@@ -165,14 +165,20 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
     else:
         printer.info(f"Chain reliability analysis (threshold: {percent(minimum)})")
     printer.info()
+    observed = any(r.observed_reliability is not None for r in results)
+    seen = ["Observed"] if observed else []
     printer.render(
         table(
-            ["ID", "Own", "Observed", "Compound", "Chain Length", "Weakest Path", "Weakest Tool"],
+            ["ID", "Own", *seen, "Compound", "Chain Length", "Weakest Path", "Weakest Tool"],
             [
                 [
                     r.id,
                     percent(r.reliability),
-                    observed_cell(r.observed_reliability, r.observed_runs),
+                    *(
+                        [observed_percent(r.observed_reliability, r.observed_runs)]
+                        if observed
+                        else []
+                    ),
                     percent(r.compound),
                     r.chain_length,
                     percent(r.weakest_path.product),
@@ -206,7 +212,7 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
         printer.info(f"All tools at or above {percent(minimum)} threshold.")
 
 
-def observed_cell(value: float | None, runs: int) -> str:
+def observed_percent(value: float | None, runs: int) -> str:
     """`92.0% (25)`: the pass rate and how many runs it rests on; `-` when never verified."""
     return "-" if value is None else f"{percent(value)} ({runs})"
 

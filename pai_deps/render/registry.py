@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # each command loads only its own document's module
     from pai_deps.results.registry import Provided, ToolDetails, ToolList
 
 
+def observed_fraction(value: float | None, runs: int) -> str:
+    """`0.75 (4)`: the pass rate and how many runs it rests on; `-` when never verified."""
+    return "-" if value is None else f"{value:.2f} ({runs})"
+
+
 def tool_list(printer: Printer, doc: ToolList, *, filters: list[str]) -> None:
     """`list`: one row per tool; `filters` words what was asked for, for the empty case."""
     if not doc.tools:
@@ -27,35 +32,32 @@ def tool_list(printer: Printer, doc: ToolList, *, filters: list[str]) -> None:
         else:
             printer.info("No tools registered yet. Add one with: pai-deps register <dir>")
         return
+    # Observed reliability only once some tool has been verified: a column of dashes
+    # would only cost width.
+    observed = any(t.observed_reliability is not None for t in doc.tools)
+    headers = ["ID", "Type", "Version", "Deps", "Dependents", "Reliability"]
+    headers += ["Observed"] if observed else []
+    rows = []
+    for t in doc.tools:
+        row: list[object] = [
+            t.id,
+            t.type,
+            t.version,
+            t.dependencies,
+            t.dependents,
+            f"{t.reliability:.2f}",
+        ]
+        if observed:
+            row.append(observed_fraction(t.observed_reliability, t.observed_runs))
+        row += [
+            t.debt_score,
+            "stub" if t.stub else ("verified" if t.last_verified else "registered"),
+        ]
+        rows.append(row)
     printer.render(
         table(
-            [
-                "ID",
-                "Type",
-                "Version",
-                "Deps",
-                "Dependents",
-                "Reliability",
-                "Observed",
-                "Debt",
-                "Status",
-            ],
-            [
-                [
-                    t.id,
-                    t.type,
-                    t.version,
-                    t.dependencies,
-                    t.dependents,
-                    f"{t.reliability:.2f}",
-                    "-"
-                    if t.observed_reliability is None
-                    else f"{t.observed_reliability:.2f} ({t.observed_runs})",
-                    t.debt_score,
-                    "stub" if t.stub else ("verified" if t.last_verified else "registered"),
-                ]
-                for t in doc.tools
-            ],
+            [*headers, "Debt", "Status"],
+            rows,
             right=("Deps", "Dependents", "Reliability", "Observed", "Debt"),
         )
     )
