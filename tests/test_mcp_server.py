@@ -86,9 +86,16 @@ def ecosystem(tmp_path: Path, cli: Cli) -> Path:
 
 @asynccontextmanager
 async def connected(db: str, *flags: str) -> AsyncIterator[Any]:
-    """The SDK's client talking to `python -m pai_deps --db DB mcp FLAGS` over stdio."""
+    """The SDK's client talking to `python -m pai_deps --db DB mcp FLAGS` over stdio.
+
+    The server's stderr goes to a file of our own: the SDK's default (`sys.stderr` as
+    it was when the SDK was first imported) may be a test runner's stand-in without a
+    file descriptor, when an in-process `verify` imported the SDK first.
+    """
+    import tempfile
+
     from mcp.client.client import Client
-    from mcp.client.stdio import StdioServerParameters
+    from mcp.client.stdio import StdioServerParameters, stdio_client
 
     params = StdioServerParameters(
         command=sys.executable,
@@ -96,8 +103,17 @@ async def connected(db: str, *flags: str) -> AsyncIterator[Any]:
         env=dict(os.environ),
         cwd=REPO_ROOT,
     )
-    async with Client(params, read_timeout_seconds=60) as client:
-        yield client
+
+    @asynccontextmanager
+    async def opened(streams: Any) -> AsyncIterator[Any]:
+        yield streams
+
+    with tempfile.TemporaryFile("w+") as errlog:
+        async with (
+            stdio_client(params, errlog=errlog) as streams,
+            Client(opened(streams), read_timeout_seconds=60) as client,
+        ):
+            yield client
 
 
 def talk(db: str, scenario: Callable[[Any], Awaitable[None]], *flags: str) -> None:
