@@ -10,10 +10,8 @@ from pai_deps.words import plural
 
 if TYPE_CHECKING:  # each command loads only its own document's module
     from pai_deps.results.blast import BlastRadius
-    from pai_deps.results.chains import ChainReliability
-    from pai_deps.results.consumers import Consumers
-
     from pai_deps.results.chains import Chain, ChainReliability
+    from pai_deps.results.consumers import Consumers
     from pai_deps.results.neighbours import Affected, Dependencies, Dependents
     from pai_deps.results.routes import Route, Routes
 
