@@ -36,6 +36,8 @@ READ_TOOLS = [
     "allpaths",
     "chain_reliability",
     "blast_radius",
+    "consumers",
+    "can_i_ship",
     "debt",
     "health",
     "drift",
@@ -48,8 +50,8 @@ CALLS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "deps": ({"tool": "daily-briefing", "transitive": True}, ["deps", "daily-briefing", "-t"]),
     "rdeps": ({"tool": "pii", "depth": 1}, ["rdeps", "pii", "-d", "1"]),
     "affected": (
-        {"tool": "email", "skip_optional": True},
-        ["affected", "email", "--skip-optional"],
+        {"tool": "email", "skip_optional": True, "contract": "email search <query> --json"},
+        ["affected", "email", "--skip-optional", "--contract", "email search <query> --json"],
     ),
     "path": ({"from": "kai-launcher", "to": "pii"}, ["path", "kai-launcher", "pii"]),
     "allpaths": (
@@ -64,6 +66,11 @@ CALLS: dict[str, tuple[dict[str, Any], list[str]]] = {
         {"tool": "email", "fail_on": "low"},
         ["blast-radius", "email", "--fail-on", "low"],
     ),
+    "consumers": (
+        {"tool": "email", "field": "/messages/*/subject"},
+        ["consumers", "email", "--field", "/messages/*/subject"],
+    ),
+    "can_i_ship": ({"tool": "email"}, ["can-i-ship", "email"]),
     "debt": ({"min": 0}, ["debt", "--min", "0"]),
     "health": ({}, ["health"]),
     "drift": ({"all": True}, ["drift", "--all"]),

@@ -33,11 +33,10 @@ def mcp_command(
     """Serve the registry over MCP on stdin/stdout (for Claude Code and other agents).
 
     The query commands become MCP tools (list, show, deps, rdeps, affected, path,
-    allpaths, chain_reliability, blast_radius, debt, health, drift, ci_affected), each
-    returning the
-    document `--json` prints, with its JSON Schema as the tool's outputSchema; the
-    registry summary and each tool's manifest are resources. Read-only unless
-    --allow-write or --allow-run. Add it to a client with
+    allpaths, chain_reliability, blast_radius, consumers, can_i_ship, debt, health, drift,
+    ci_affected), each returning the document `--json` prints, with its JSON Schema as
+    the tool's outputSchema; the registry summary and each tool's manifest are resources.
+    Read-only unless --allow-write or --allow-run. Add it to a client with
     `claude mcp add pai-deps -- pai-deps mcp`."""
     import sys
 

@@ -35,6 +35,20 @@ Runs = Annotated[
 ]
 
 
+Contract = Annotated[
+    str | None,
+    Field(min_length=1, description="Only through consumers of this contract (as show names it)."),
+]
+FieldPointer = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        description="Only through consumers that read this field (a JSON pointer, * for any "
+        "index or key, e.g. /results/*/id).",
+    ),
+]
+
+
 class Arguments(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -76,6 +90,8 @@ class AffectedArguments(Arguments):
     depth: Annotated[int | None, Field(ge=1, description="At most N hops away.")] = None
     type: TypeFilter = None
     skip_optional: SkipOptional = False
+    contract: Contract = None
+    field: FieldPointer = None
 
 
 class PathArguments(Arguments):
@@ -115,6 +131,32 @@ class BlastArguments(Arguments):
         RiskLevel | None,
         Field(description="success is false when the risk level is at least this."),
     ] = None
+    contract: Contract = None
+    field: FieldPointer = None
+
+
+class ConsumersArguments(Arguments):
+    tool: ToolId
+    contract: Annotated[
+        str | None,
+        Field(min_length=1, description="Only consumers of this contract (as show names it)."),
+    ] = None
+    field: FieldPointer = None
+
+
+class ShipArguments(Arguments):
+    tool: Annotated[str, Field(min_length=1, description="The provider's id.")]
+    ref: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            description="Judge the schema files as they are at this git commit, branch or "
+            "tag (default: as they are on disk).",
+        ),
+    ] = None
+    allow_risky: Annotated[
+        bool, Field(description="Risky changes are reported but do not block.")
+    ] = False
 
 
 class DebtArguments(Arguments):

@@ -90,7 +90,22 @@ def _affected(conn: Connection, args: a.AffectedArguments) -> CamelModel:
         depth=args.depth,
         type_=args.type,
         skip_optional=args.skip_optional,
+        contract=args.contract,
+        field=args.field,
     )
+
+
+def _consumers(conn: Connection, args: a.ConsumersArguments) -> CamelModel:
+    from pai_deps.analysis.consumers import consumers
+
+    return consumers(conn, args.tool, contract=args.contract, field=args.field)
+
+
+def _can_i_ship(conn: Connection, args: a.ShipArguments) -> CamelModel:
+    from pai_deps.ship import can_i_ship
+
+    # Read-only: a contract without a baseline is reported, not seeded.
+    return can_i_ship(conn, args.tool, ref=args.ref, allow_risky=args.allow_risky, seed=False)
 
 
 def _path(conn: Connection, args: a.PathArguments) -> CamelModel:
@@ -141,6 +156,8 @@ def _blast_radius(conn: Connection, args: a.BlastArguments) -> CamelModel:
         args.tool,
         skip_optional=args.skip_optional,
         fail_on=level,  # type: ignore[arg-type]  # the upper-cased Literal
+        contract=args.contract,
+        field=args.field,
     )
 
 
@@ -310,6 +327,23 @@ TOOLS: tuple[ToolSpec, ...] = (
         "score and level, and numbered rollback steps.",
         a.BlastArguments,
         _blast_radius,
+    ),
+    ToolSpec(
+        "consumers",
+        "consumers",
+        "Who reads a tool's contracts, and which fields, as their manifests declare (uses); "
+        "a consumer declaring no uses reads everything.",
+        a.ConsumersArguments,
+        _consumers,
+    ),
+    ToolSpec(
+        "can_i_ship",
+        "can-i-ship",
+        "Is the provider's state (schema files on disk or at a git ref) safe for every "
+        "registered consumer? success false names each blocking consumer. Read-only here: "
+        "a contract without a baseline is reported, not seeded.",
+        a.ShipArguments,
+        _can_i_ship,
     ),
     ToolSpec(
         "debt",

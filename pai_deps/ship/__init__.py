@@ -141,9 +141,15 @@ def deprecation_warnings(conn: Connection, tool: ToolRow) -> list[str]:
 
 
 def can_i_ship(
-    conn: Connection, tool_id: str, *, ref: str | None = None, allow_risky: bool = False
+    conn: Connection,
+    tool_id: str,
+    *,
+    ref: str | None = None,
+    allow_risky: bool = False,
+    seed: bool = True,
 ) -> ShipDecision:
-    """The answer for `tool_id` (see the module docstring); seeds missing baselines."""
+    """The answer for `tool_id` (see the module docstring); seeds missing baselines unless
+    `seed` is off (the read-only MCP server)."""
     from pai_deps.registry.read import require_tool
     from pai_deps.repo import contracts
 
@@ -152,7 +158,7 @@ def can_i_ship(
         raise PaiDepsError(f"'{tool_id}' is a stub: it has no manifest to ship", code="stub")
     read, commit = _reader_at(tool, ref) if ref is not None else (None, None)
     judged = [_judge(tool, c, read) for c in contracts.list_contracts_of(conn, tool_id=tool_id)]
-    return decide(conn, tool, judged, allow_risky=allow_risky, seed=True, ref=ref, commit=commit)
+    return decide(conn, tool, judged, allow_risky=allow_risky, seed=seed, ref=ref, commit=commit)
 
 
 def _seed(conn: Connection, item: ContractDrift) -> None:
