@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bench.chromium import FLAGS
 from pai_deps import db
 from tests.conftest import CliResult, run_pai_deps
 from tests.html_page import DRIFT_AT, HOSTILE, HOSTILE_DESCRIPTION, seed_history, write_ecosystem
@@ -24,19 +25,6 @@ pytestmark = pytest.mark.sqlite_only
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 REQUIRED = os.environ.get("PAI_DEPS_TEST_BROWSER") == "required"
-# The flags a closed network needs (no background fetches, no first-run work).
-FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1400,900",
-)
 
 
 @pytest.fixture(scope="module")
