@@ -48,3 +48,30 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ""
+
+
+def schema_writer_main(
+    argv: list[str] | None,
+    *,
+    prog: str,
+    description: str,
+    default_out: Path,
+    files: Callable[[], dict[str, str]],
+    suffix: str,
+) -> int:
+    """The command line of a generator of schema files (`--check`, `--out`): the JSON
+    Schemas of the documents (`pai_deps.results`) and of the MCP tools' inputs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if stale")
+    parser.add_argument("--out", type=Path, default=default_out)
+    options = parser.parse_args(argv)
+    return sync_generated(
+        options.out,
+        files(),
+        check=options.check,
+        owned=lambda p: p.name.endswith(suffix),
+        regenerate=prog,
+        pattern=f"*{suffix}",
+    )
