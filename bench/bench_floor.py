@@ -2,8 +2,10 @@
 
 For each size it writes the synthetic ecosystem of `bench/generate.py` (20 layers, 3
 dependencies each from the 2 layers below), times a fresh `sync` of it, then runs the
-floor (`bench/floor.py`: import typer, pydantic and aiosql, open the database) and every
-command as a real process, interleaved round by round (each round starts one further
+floor (`bench/floor.py`: import typer, pydantic and aiosql, open the database), the stack
+floor (`bench/floor.py --stack`: typer parsing a command line and one pydantic model
+read and printed, which is what any typer + pydantic command costs) and every command as
+a real process, interleaved round by round (each round starts one further
 along the list), so load from other work on the machine falls on all of them alike. It
 prints a Markdown table per size: the median, its ratio to the floor's median, what is
 left above the floor, and peak RSS. Not a test: nothing asserts.
@@ -34,6 +36,7 @@ from bench.generate import build, write  # noqa: E402
 
 LAYERS = 20
 FLOOR = "floor (import typer, pydantic, aiosql; open the database)"
+STACK = "stack floor: typer parses a command line, one row read into a pydantic model and printed"
 NEW_TOOL = """\
 name: bench-new
 version: "1.0.0"
@@ -127,12 +130,13 @@ def fresh_syncs(pythons: dict[str, str], work: Path, size: int, eco: Path, runs:
 def plan_for(
     pythons: dict[str, str], work: Path, size: int, eco: Path, neighbour: tuple[str, str]
 ) -> Plan:
-    """The floor, the floor with typer, then every command per installation."""
+    """The floors (bare, with typer, the stack's), then every command per installation."""
     db = work / f"reg-{size}.db"
     floor = [sys.executable, str(HERE / "floor.py"), str(db)]
     plan: Plan = [
         (FLOOR, floor),
         ("floor + typer parsing a command line (`bench/floor.py --typer`)", [*floor, "--typer"]),
+        (STACK + " (`--stack`)", [*floor, "--stack"]),
     ]
     for label, python in pythons.items():
         for name, args in commands(size, neighbour):
@@ -164,19 +168,23 @@ def run_rounds(plan: Plan, db: Path, scratch: Path, runs: int, size: int) -> dic
 def table(size: int, plan: Plan, samples: dict[str, Samples], sync_rows: list[str]) -> str:
     floor = samples[FLOOR].median
     floor_cpu = statistics.median(samples[FLOOR].cpu)
+    stack = samples[STACK + " (`--stack`)"]
+    stack_cpu = statistics.median(stack.cpu)
     lines = [
         f"### {size:,} tools",
         "",
-        "| what | median | ÷ floor | above floor | CPU | CPU ÷ floor | peak RSS | runs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| what | median | ÷ floor | ÷ stack floor | above stack floor | CPU | CPU ÷ floor "
+        "| CPU ÷ stack floor | peak RSS | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, _ in plan:
         got = samples[name]
         cpu = statistics.median(got.cpu)
         lines.append(
             f"| {name} | {got.median * 1000:.0f} ms | {got.median / floor:.2f} | "
-            f"{(got.median - floor) * 1000:+.0f} ms | {cpu * 1000:.0f} ms | "
-            f"{cpu / floor_cpu:.2f} | {got.rss_kib / 1024:.0f} MiB | {len(got.times)} |"
+            f"{got.median / stack.median:.2f} | {(got.median - stack.median) * 1000:+.0f} ms | "
+            f"{cpu * 1000:.0f} ms | {cpu / floor_cpu:.2f} | {cpu / stack_cpu:.2f} | "
+            f"{got.rss_kib / 1024:.0f} MiB | {len(got.times)} |"
         )
     return "\n".join([*lines, *sync_rows])
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pai_deps.analysis import via_paths
 from pai_deps.analysis.blast import blast_radius, risk_level
 from pai_deps.analysis.chains import EXACT_PRODUCT_MAX, compound_all
 from pai_deps.analysis.health import assess_health, health_document
+from pai_deps.analysis.registry_graph import via_paths
 from pai_deps.analysis.rules import js_round
 from pai_deps.graph import Graph, closure_masks, compound_reliability, reachable
 from pai_deps.models import HealthCountsRow, ReachRow

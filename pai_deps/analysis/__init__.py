@@ -16,10 +16,7 @@ which reads those rows from the registry and returns the command's document
     picture         graph (the subgraph every picture format draws)
     report          report (the Markdown health report)
     rules           the reference's thresholds and rounding
+    (Nothing is imported here: `show` reads evidence without loading the graph rows.)
 """
 
 from __future__ import annotations
-
-from pai_deps.analysis.registry_graph import build_graph, reach_rows, via_paths
-
-__all__ = ["build_graph", "reach_rows", "via_paths"]

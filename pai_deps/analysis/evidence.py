@@ -42,13 +42,13 @@ def configured_runs(runs: int | None) -> int:
     """`runs` when given, else `observed_runs` from config.toml, else 20."""
     if runs is not None:
         return runs
-    import tomllib
-
     from pai_deps.db.target import config_home
 
     path = config_home(os.environ) / "pai-deps" / "config.toml"
     if not path.is_file():
         return DEFAULT_RUNS
+    import tomllib  # only when there is a file to read
+
     try:
         with path.open("rb") as handle:
             value = tomllib.load(handle).get("observed_runs", DEFAULT_RUNS)

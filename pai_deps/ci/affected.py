@@ -207,7 +207,7 @@ def _dependent_rows(
             source: graph_queries.transitive_dependents(conn, tool_id=source, max_depth=max_depth)
             for source in sources
         }
-    from pai_deps.analysis import build_graph, reach_rows
+    from pai_deps.analysis.registry_graph import build_graph, reach_rows
     from pai_deps.repo.reports import list_graph_nodes
 
     nodes = {node.id: node for node in list_graph_nodes(conn)}
@@ -226,7 +226,7 @@ def affected_by(
     """Transitive dependents of the changed tools, each at its minimum depth from any of
     them (ties: the smallest changed id), with the chain of tools that reaches it. Changed
     tools are never "affected"."""
-    from pai_deps.analysis import via_paths
+    from pai_deps.analysis.registry_graph import via_paths
 
     sources = sorted(set(changed))
     per_source = _dependent_rows(conn, sources, max_depth)

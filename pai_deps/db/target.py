@@ -144,11 +144,11 @@ class DatabaseConfig:
 
 def read_database_config(env: Mapping[str, str]) -> DatabaseConfig:
     """`database = "..."` and `postgresql_backed_up = true` from the config file, if any."""
-    import tomllib
-
     path = config_home(env) / "pai-deps" / "config.toml"
     if not path.is_file():
         return DatabaseConfig(path)
+    import tomllib  # only when there is a file to read
+
     try:
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)
