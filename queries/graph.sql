@@ -94,6 +94,17 @@ FROM (SELECT consumer_id, provider_id, type, optional
       FROM dependencies
       ORDER BY consumer_id, provider_id) AS e;
 
+-- name: edges_leaving(ids)^
+-- returns: EdgeListRow
+-- param ids: Iterable[str] as json
+-- The edges leaving the given tools (:ids is a JSON array), as ONE row like edge_list: one
+-- level of a breadth-first search that stops as soon as it reaches what it looks for.
+SELECT json_group_array(json_array(e.consumer_id, e.provider_id, e.type, e.optional)) AS edges
+FROM (SELECT d.consumer_id, d.provider_id, d.type, d.optional
+      FROM dependencies AS d
+      WHERE d.consumer_id IN (SELECT value FROM json_each(:ids))
+      ORDER BY d.consumer_id, d.provider_id) AS e;
+
 -- name: reached_edges(tool_id)^
 -- returns: EdgeListRow
 -- param tool_id: str

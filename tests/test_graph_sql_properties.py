@@ -10,7 +10,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -54,7 +54,13 @@ def random_graphs(draw: st.DrawFn) -> tuple[list[str], Edges]:
 class Registry:
     """A throwaway copy of the template database holding one random graph."""
 
-    def __init__(self, template: Path, nodes: list[str], edges: Edges) -> None:
+    def __init__(
+        self,
+        template: Path,
+        nodes: list[str],
+        edges: Edges,
+        optional: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="pai-deps-prop-"))
         self.path = self.dir / "registry.db"
         shutil.copy(template, self.path)
@@ -83,7 +89,7 @@ class Registry:
                     provider_id=provider,
                     type="library",
                     version_constraint=None,
-                    optional=False,
+                    optional=(consumer, provider) in optional,
                     now=NOW,
                 )
 
@@ -96,8 +102,10 @@ class Registry:
         return result.exit_code, result.stdout
 
 
-def registry(template: Path, nodes: list[str], edges: Edges) -> Iterator[Registry]:
-    reg = Registry(template, nodes, edges)
+def registry(
+    template: Path, nodes: list[str], edges: Edges, optional: Sequence[tuple[str, str]] = ()
+) -> Iterator[Registry]:
+    reg = Registry(template, nodes, edges, optional)
     try:
         yield reg
     finally:
@@ -214,6 +222,34 @@ def test_path_searches_over_the_route_subgraph_answer_as_over_the_whole_graph(
         ) == k_shortest_paths(
             whole, source, target, limit=limit, max_length=max_length, deadline_s=None
         )
+
+
+@given(graph=random_graphs(), data=st.data())
+@SETTINGS
+def test_the_shortest_path_over_the_nearest_levels_is_the_one_over_the_whole_graph(
+    template: Path, graph: tuple[list[str], Edges], data: st.DataObject
+) -> None:
+    from pai_deps.analysis.registry_graph import nearest_graph
+    from pai_deps.graph import Graph, shortest_path
+
+    nodes, edges = graph
+    source = data.draw(st.sampled_from(nodes))
+    target = data.draw(st.sampled_from(nodes))
+    optional = data.draw(st.lists(st.sampled_from(edges), unique=True)) if edges else []
+    skip_optional = data.draw(st.booleans())
+    followed = [e for e in edges if not (skip_optional and e in optional)]
+    for reg in registry(template, nodes, edges, optional):
+        sub = nearest_graph(reg.conn, source, target, skip_optional=skip_optional)
+        assert shortest_path(sub, source, target) == shortest_path(
+            Graph(nodes, followed), source, target
+        )
+        # Only the levels nearer than the target are loaded (all of them when unreachable).
+        distance = {source: 0, **naive_distances(followed, source)}
+        bound = distance.get(target)
+        loaded = {consumer for consumer, _ in sub.edges()}
+        assert all(bound is None or distance[c] < bound for c in loaded)
+        assert all(not (skip_optional and e in optional) for e in sub.edges())
+        assert {source, target} <= set(sub.nodes)
 
 
 @given(graph=random_graphs())

@@ -245,6 +245,7 @@ def test_a_read_only_role_can_run_the_query_commands(
                         ["blast-radius", "lib"], ["db", "status"], ["graph"]):  # fmt: skip
             result = on(reader, *command)
             assert result.exit_code in (0, 1) and "Error" not in result.stderr, result.output
+        assert on(reader, "--json", "path", "app", "lib").json()["path"] == ["app", "lib"]
         refused = on(reader, "register", str(tmp_path / "eco" / "app"))
         assert "read-only role" in _one_clean_line(refused)
         assert on(reader, "--json", "unregister", "app").json()["code"] == "read_only"

@@ -28,6 +28,7 @@ DIALECT_SPECIFIC = {
     ("graph", "transitive_dependencies"): "the level-by-level walk keeps levels in JSON",
     ("graph", "transitive_dependents"): "the level-by-level walk keeps levels in JSON",
     ("graph", "edge_list"): "builds a JSON array (json_group_array)",
+    ("graph", "edges_leaving"): "expands a JSON array parameter and builds a JSON array",
     ("graph", "reached_edges"): "walks a recursive CTE and builds a JSON array (json_group_array)",
     ("meta", "table_exists"): "reads the catalogue (sqlite_master)",
     ("meta", "object_count"): "reads the catalogue (sqlite_master)",

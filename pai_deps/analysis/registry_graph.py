@@ -118,6 +118,38 @@ def walk(
     return graph_queries.transitive_dependencies(conn, tool_id=tool, max_depth=max_depth)
 
 
+def nearest_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
+    """The edges leaving every tool nearer to the source than the target is (both
+    endpoints validated first, in order, and kept even when isolated).
+
+    A breadth-first search from the source, one query per level, that stops at the level
+    where it reaches the target: a shortest path's every node but the last is nearer than
+    the target, with all its outgoing edges, so `shortest_path` answers the same here as
+    on the whole registry (ties break alike: nodes are numbered in id order). A path to a
+    neighbour costs one level, whatever the size of the registry. Unreachable: everything
+    the source reaches, as `endpoints_graph`.
+    """
+    from pai_deps.registry.read import require_tool
+    from pai_deps.repo import graph as graph_queries
+
+    require_tool(conn, source)
+    require_tool(conn, target)
+    edges: list[Edge] = []
+    seen = {source}
+    frontier = [source]
+    while frontier and target not in seen:
+        level = graph_queries.edges_leaving(conn, ids=frontier).edges
+        if skip_optional:
+            level = [edge for edge in level if not edge[3]]
+        edges.extend(level)
+        frontier = []
+        for _, provider, _, _ in level:
+            if provider not in seen:
+                seen.add(provider)
+                frontier.append(provider)
+    return build_graph((source, target), edges)
+
+
 def endpoints_graph(conn: Connection, source: str, target: str, *, skip_optional: bool) -> Graph:
     """The edges leaving what the source reaches, plus both endpoints (validated first,
     in order) even when isolated.

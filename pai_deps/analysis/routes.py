@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pai_deps.analysis.registry_graph import endpoints_graph
+from pai_deps.analysis.registry_graph import endpoints_graph, nearest_graph
 from pai_deps.results.routes import Route, RouteBounds, Routes
 from pai_deps.words import plural
 
@@ -16,7 +16,7 @@ def route(conn: Connection, source: str, target: str, *, skip_optional: bool) ->
     """One shortest dependency path (`success: false` with `code: no_path` when none)."""
     from pai_deps.graph import shortest_path
 
-    graph = endpoints_graph(conn, source, target, skip_optional=skip_optional)
+    graph = nearest_graph(conn, source, target, skip_optional=skip_optional)
     found = shortest_path(graph, source, target)
     if found is None:
         return Route(

@@ -16,8 +16,10 @@ several tie). The start node is never in the answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pai_deps.models import EdgeListRow, ReachRow
-from pai_deps.repo._runtime import Connection, exactly_one, many, run
+from pai_deps.repo._runtime import Connection, exactly_one, json_text, many, run
 
 _FILE = "graph"
 
@@ -45,6 +47,13 @@ def edge_list(conn: Connection) -> EdgeListRow:
     Loading 15,000 edges this way costs one JSON parse instead of 15,000 row conversions.
     """
     return exactly_one(EdgeListRow, run(conn, _FILE, "edge_list"))
+
+
+def edges_leaving(conn: Connection, *, ids: Iterable[str]) -> EdgeListRow:
+    """The edges leaving the given tools (:ids is a JSON array), as ONE row like edge_list: one
+    level of a breadth-first search that stops as soon as it reaches what it looks for.
+    """
+    return exactly_one(EdgeListRow, run(conn, _FILE, "edges_leaving", ids=json_text(ids)))
 
 
 def reached_edges(conn: Connection, *, tool_id: str) -> EdgeListRow:

@@ -73,6 +73,14 @@ SELECT CAST(coalesce(json_agg(json_build_array(e.consumer_id, e.provider_id, e.t
                               ORDER BY e.consumer_id, e.provider_id), '[]') AS TEXT) AS edges
 FROM dependencies AS e;
 
+-- name: edges_leaving(ids)^
+-- returns: EdgeListRow
+-- param ids: Iterable[str] as json
+SELECT CAST(coalesce(json_agg(json_build_array(d.consumer_id, d.provider_id, d.type, d.optional)
+                              ORDER BY d.consumer_id, d.provider_id), '[]') AS TEXT) AS edges
+FROM dependencies AS d
+WHERE d.consumer_id IN (SELECT value FROM json_array_elements_text(CAST(:ids AS json)));
+
 -- name: reached_edges(tool_id)^
 -- returns: EdgeListRow
 -- param tool_id: str
