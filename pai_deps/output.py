@@ -54,6 +54,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 def visible_cell(text: str) -> str:
     """A table cell: one line, no tabs to break the alignment."""
+    if text.isascii() and text.isprintable():  # most cells: no control character at all
+        return text
     return _UNSAFE_IN_CELL.sub(_shown, text)
 
 

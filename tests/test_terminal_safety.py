@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import Cli, CliResult, run_pai_deps
 from tests.helpers import write_tool
@@ -143,3 +145,12 @@ def test_usage_errors_quote_the_command_line_visibly() -> None:
     assert result.exit_code == 2
     _assert_safe(result.output)
     assert r"No such command 'lst\x1b[2K\r'" in result.stderr
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
+def test_a_cell_shows_exactly_what_the_unsafe_pattern_replaces(text: str) -> None:
+    """The plain-ASCII fast path of `visible_cell` changes nothing the pattern would not."""
+    from pai_deps.output import _UNSAFE_IN_CELL, _shown, visible_cell
+
+    assert visible_cell(text) == _UNSAFE_IN_CELL.sub(_shown, text)
+    assert visible_cell("a\tb\x7f") == "a\\tb\\x7f"
