@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests import ci_repo
 from tests.ci_repo import commit_all, git, write
@@ -290,3 +292,14 @@ def test_table_headers_are_bold_on_a_terminal_unless_colour_is_off(
     assert "\x1b[1mID" in shown and "\x1b[0m" in shown
     plain = _on_a_terminal(["--db", str(db_path), "list"], {**env, "NO_COLOR": "1"})
     assert "\x1b" not in plain and "ID" in plain
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "→", "…", "漢", "é", "\u0301", "🙂", " "])))
+def test_cell_width_agrees_with_rich_on_arrows_ellipses_and_wide_text(text: str) -> None:
+    """The shortcut for pai-deps's own one-cell marks measures what rich measures."""
+    from rich.cells import cell_len
+
+    from pai_deps.render.tables import NARROW_MARKS, cell_width
+
+    assert all(cell_len(mark) == 1 for mark in NARROW_MARKS)
+    assert cell_width(text) == cell_len(text)

@@ -132,7 +132,8 @@ def affected(
     walks = via_paths(tool, rows)
     if type_ is not None:
         rows = [r for r in rows if r.type == type_]
-    found = [AffectedTool(**dict(r), path=list(reversed(walks[r.id]))) for r in rows]
+    # vars(): the row's fields as one dict (rows have no extras), without pydantic's __iter__
+    found = [AffectedTool(**vars(r), path=list(reversed(walks[r.id]))) for r in rows]
     max_found = max((r.depth for r in rows), default=0)
     return Affected(
         tool=tool,

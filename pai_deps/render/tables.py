@@ -21,9 +21,18 @@ MIN_WIDTH = 12  # a column is never shortened below this, nor below its header
 ELLIPSIS = "…"
 
 
+# Characters pai-deps itself prints inside cells, each one cell wide (a test checks).
+NARROW_MARKS = ("→", ELLIPSIS)
+
+
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: 2 for wide (CJK, most emoji), 0 for combining marks."""
     if text.isascii():
+        return len(text)
+    plain = text
+    for mark in NARROW_MARKS:  # `a → b → c` of long paths: no per-character lookup
+        plain = plain.replace(mark, "")
+    if plain.isascii():
         return len(text)
     from rich.cells import cell_len
 
