@@ -303,3 +303,39 @@ def test_cell_width_agrees_with_rich_on_arrows_ellipses_and_wide_text(text: str)
 
     assert all(cell_len(mark) == 1 for mark in NARROW_MARKS)
     assert cell_width(text) == cell_len(text)
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.sampled_from(["a", "→", "漢", "\u0301", " "])),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=6,
+    ),
+    st.none() | st.integers(10, 40),
+)
+def test_table_lines_pad_every_cell_to_its_column_in_terminal_cells(
+    rows: list[list[str]], width: int | None
+) -> None:
+    """Oracle: each cell shortened to its column, padded by rich's cell count, joined."""
+    from rich.cells import cell_len
+
+    from pai_deps.render.tables import GAP, MIN_WIDTH, TextTable, fit, shorten
+
+    headers = ("id", "what", "n")
+    table = TextTable(headers, tuple(tuple(r) for r in rows), frozenset({"n"}))
+    lines = table.lines(width=width)
+    columns = list(zip(headers, *rows, strict=True))
+    widths = [max(map(cell_len, column)) for column in columns]
+    if width is not None:
+        least = [max(cell_len(h), min(MIN_WIDTH, w)) for h, w in zip(headers, widths, strict=True)]
+        widths = fit(widths, least, width)
+    for row, got in zip(rows, lines[2:], strict=True):
+        cells = []
+        for text, column, header in zip(row, widths, headers, strict=True):
+            shown = shorten(text, column)
+            pad = " " * (column - cell_len(shown))
+            cells.append(pad + shown if header == "n" else shown + pad)
+        assert got == (" " * GAP).join(cells).rstrip()

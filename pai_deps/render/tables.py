@@ -7,7 +7,8 @@ column with `…` in the middle, so both ends of a long name stay readable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,10 @@ def shorten(text: str, width: int) -> str:
     return f"{head}{ELLIPSIS}{tail}"
 
 
+def _apply(align: Callable[[str, int], str], text: str, width: int) -> str:
+    return align(text, width)
+
+
 def fit(widths: list[int], minimums: list[int], limit: int) -> list[int]:
     """Shrink the widest column, one cell at a time, until the row fits `limit`."""
     fitted = list(widths)
@@ -113,9 +118,23 @@ class TextTable:
                 parts.append(padding + shown if header in self.right else shown + padding)
             return (" " * GAP).join(parts).rstrip()
 
+        aligners = [str.rjust if header in self.right else str.ljust for header in self.headers]
+        gap = " " * GAP
+
+        def plain(cells: Sequence[str], sizes: Sequence[int]) -> str | None:
+            """The line through str.ljust/rjust when every cell is one cell per character
+            and fits its column (most rows of a long table), else None."""
+            if not (
+                all(map(operator.eq, sizes, map(len, cells)))
+                and all(map(operator.le, sizes, widths))
+            ):
+                return None
+            return gap.join(map(_apply, aligners, cells, widths)).rstrip()
+
         out = [line(self.headers)]
         out.append(("─" * GAP).join("─" * column for column in widths))
-        out.extend(line(row, sizes) for row, sizes in zip(self.rows, measured, strict=True))
+        for row, sizes in zip(self.rows, measured, strict=True):
+            out.append(plain(row, sizes) or line(row, sizes))
         return ([self.title] if self.title else []) + out
 
     @property
