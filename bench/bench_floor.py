@@ -105,6 +105,39 @@ def commands(size: int, neighbour: tuple[str, str]) -> list[tuple[str, list[str]
 
 Plan = list[tuple[str, list[str]]]
 
+# Run in a fresh process: after the stack's imports, how long opening the registry and the
+# first query call take (the first call parses its SQL and builds its row's validator).
+FIRST_QUERY = """
+import sys, time
+from pathlib import Path
+import typer, pydantic, aiosql
+from pydantic import BaseModel, Field
+start = time.perf_counter()
+from pai_deps import db
+from pai_deps.repo import tools
+imported = time.perf_counter()
+conn = db.open_db(Path(sys.argv[1]))
+opened = time.perf_counter()
+tools.get_tool(conn, id="t00-0000")
+first = time.perf_counter()
+tools.get_tool(conn, id="t00-0001")
+second = time.perf_counter()
+print(imported - start, opened - imported, first - opened, second - first)
+"""
+
+
+def first_query(db: Path, runs: int) -> str:
+    """A table row: medians of importing the db layer, opening, the first and second query."""
+    figures: list[list[float]] = [[], [], [], []]
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_QUERY, str(db)], capture_output=True, text=True, check=True
+        ).stdout
+        for column, value in zip(figures, out.split(), strict=True):
+            column.append(float(value) * 1000)
+    cells = " | ".join(f"{statistics.median(c):.1f} ms" for c in figures)
+    return f"| {cells} | {runs} |"
+
 
 def fresh_syncs(pythons: dict[str, str], work: Path, size: int, eco: Path, runs: int) -> list[str]:
     """Table rows for a fresh `sync` per installation; leaves the registry at reg-SIZE.db."""
@@ -224,6 +257,13 @@ def main() -> None:
             plan, work / f"reg-{size}.db", work / "register.db", options.runs, size
         )
         print("\n" + table(size, plan, samples, sync_rows) + "\n", flush=True)
+        print(
+            "| importing the db layer | opening the registry | first query (`get_tool`) "
+            "| second query | runs |\n|---:|---:|---:|---:|---:|\n"
+            + first_query(work / f"reg-{size}.db", options.runs)
+            + "\n",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
