@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pai_deps import __version__
 from pai_deps.cli.global_options import hoist
+from pai_deps.cli.root import COMMAND_MODULES
 from tests.conftest import Cli, run_pai_deps
 from tests.helpers import dep, write_tool
 
@@ -172,6 +175,31 @@ def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
     assert modules_for(["--json", "deps", "x", "-t"]) == ["query_cmd"]
     assert modules_for(["--db", "x.db", "ci", "check"]) == ["ci_cmd"]
     assert modules_for(["--help"]) is None and modules_for(["lsit"]) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "built"),
+    [
+        (["-q", "ping"], ["ping"]),
+        (["--json", "cycles", "--all"], ["cycles"]),
+        (["--db", "x.db", "db", "path"], ["db"]),
+        (["pnig"], sorted({*COMMAND_MODULES, "help"})),  # a typo: all, for the suggestion
+    ],
+)
+def test_the_console_script_builds_only_the_command_it_runs(
+    args: list[str], built: list[str], tmp_path: Path
+) -> None:
+    script = (
+        "import sys, typer.main\n"
+        f"sys.argv = ['pai-deps', *{args!r}]\n"
+        "from pai_deps.cli.root import app, main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(typer.main.get_command(app).commands))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.splitlines()[-1] == repr(built)
 
 
 @pytest.mark.parametrize("command", ["ci", "hook", "speckit", "verify", "graph", "sync"])

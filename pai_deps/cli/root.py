@@ -317,9 +317,24 @@ def register_commands(modules: Iterable[str] | None = None) -> None:
 
 def modules_for(args: Sequence[str]) -> list[str] | None:
     """The one module `args` will run, or None (help, --version, a typo: load everything)."""
-    _, found = global_options.hoist(args)
-    module = COMMAND_MODULES.get(found.command or "")
+    module = COMMAND_MODULES.get(command_of(args) or "")
     return None if module is None else [module]
+
+
+def command_of(args: Sequence[str]) -> str | None:
+    """The top-level command `args` name, global options wherever they are."""
+    return global_options.hoist(args)[1].command
+
+
+def keep_only(command: str) -> None:
+    """Unregister every command but `command`, which the console script is about to run:
+    typer reads the signature of each command it builds (several ms for a module's)."""
+    app.registered_commands = [c for c in app.registered_commands if c.name == command]
+    app.registered_groups = [
+        g
+        for g in app.registered_groups
+        if g.typer_instance is not None and g.typer_instance.info.name == command
+    ]
 
 
 def main() -> None:
@@ -328,5 +343,10 @@ def main() -> None:
     if args and args[0] in ("--version", "-V"):  # answered before typer builds any command
         sys.stdout.write(f"pai-deps {__version__}\n")
         return
-    register_commands(modules_for(args))
+    command = command_of(args)
+    if command in COMMAND_MODULES:
+        register_commands([COMMAND_MODULES[command]])
+        keep_only(command)
+    else:  # help, a typo: every command, for the list and the suggestions
+        register_commands()
     app(prog_name="pai-deps")
