@@ -16,7 +16,9 @@ which reads those rows from the registry and returns the command's document
     picture         graph (the subgraph every picture format draws)
     report          report (the Markdown health report)
     rules           the reference's thresholds and rounding
-    (Nothing is imported here: `show` reads evidence without loading the graph rows.)
+
+The package imports none of them, so a command loads only the modules it uses (`show`
+reads evidence without loading the graph walk).
 """
 
 from __future__ import annotations
