@@ -1,15 +1,17 @@
 """`sync`: discover manifests and register them all, fast.
 
-Built for thousands of manifests: a manifest whose bytes hash to what was registered is
-skipped without parsing; the rest are validated first, then written in one transaction
-with a savepoint per manifest (one bad write does not undo the others), and cycles are
-computed once for the whole batch.
+Built for tens of thousands of manifests: a manifest whose bytes hash to what was
+registered is skipped without parsing; each of the rest is validated and at once written,
+in one transaction with a savepoint per manifest (one bad write does not undo the
+others), so only each manifest's outcome stays in memory; cycles are computed once for
+the whole batch.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,14 @@ def sync(
     `dry_run` writes nothing and says what would change; `prune` unregisters tools whose
     manifest under these roots is gone (kept as a stub while others depend on them);
     `strict` makes warnings errors, for unchanged manifests too.
+
+    Memory follows the answer, not the manifests: each changed manifest is parsed and
+    written (or previewed) at once, then dropped; only its `SyncItem` and its name stay.
+    Two manifests claiming one name are both refused, which needs every name first: the
+    rare sync that meets a second claimant rolls back, collects the remaining names
+    without writing, and writes once more knowing them (about twice the parsing). The
+    price: parsing now happens under the write lock, so another writer waits for the
+    whole of a big sync, not only for its writes.
     """
     found = discover(
         roots,
@@ -90,40 +100,131 @@ def sync(
             "No valid root directories: " + ", ".join(str(r) for r in found.missing_roots),
             code="no_roots",
         )
-    registered = {t.manifest_path: t for t in tools.list_tools(conn) if not t.stub}
-    progress = progress or Progress()
-    progress.set_total(len(found.manifests))
-    items: list[SyncItem] = []
-    to_write: list[tuple[SyncItem, PreparedManifest]] = []
-    for manifest in found.manifests:
-        item, prepared = _read(manifest, registered.get(str(manifest.path)), strict=strict)
-        items.append(item)
-        if prepared is not None:
-            to_write.append((item, prepared))
-        progress.advance()
-    _mark_duplicate_names(to_write)
-    pending = [(item, prepared) for item, prepared in to_write if item.status != "error"]
-    cycles_found: list[list[str]] = []
+    run = _Run(conn, found, _registered(conn), strict, progress or Progress())
+    run.progress.set_total(len(found.manifests))
     if dry_run:
-        _preview(conn, pending)
+        items = run.preview()
         if prune:
             items.extend(_prunable(conn, found.roots, found.manifests))
-    elif pending or prune:  # nothing to write: no write lock, no check, no transaction
-        with transaction(conn):
-            now = now_iso()
-            written = _write(conn, pending, now=now, strict=strict)
+        return _document(found, items, [], dry_run=True)
+    duplicates: dict[str, list[SyncItem]] = {}
+    rounds = 1
+    while True:  # ends: every further round knows one more duplicated name
+        try:
+            items, cycles_found = run.write(duplicates, prune=prune)
+        except _DuplicateName as found_one:
+            duplicates = run.names_after(found_one)
+            rounds += 1
+            run.progress.set_total(len(found.manifests) * rounds)  # the writing pass again
+            continue
+        return _document(found, items, cycles_found, dry_run=False)
+
+
+def _registered(conn: Connection) -> dict[str, ToolRow]:
+    """Real (non-stub) tools by the manifest they were registered from."""
+    return {t.manifest_path: t for t in tools.list_tools(conn) if t.manifest_path and not t.stub}
+
+
+class _DuplicateName(Exception):
+    """A second manifest claims a name already claimed in this sync (the write is undone)."""
+
+    def __init__(self, index: int, claims: dict[str, list[SyncItem]]) -> None:
+        super().__init__(index)
+        self.index = index  # of the second claimant in the manifests found
+        self.claims = claims  # name -> claimants, up to and including that manifest
+
+
+@dataclass
+class _Run:
+    """One sync's passes over the manifests found, each parsing one manifest at a time."""
+
+    conn: Connection
+    found: DiscoveryResult
+    registered: dict[str, ToolRow]
+    strict: bool
+    progress: Progress
+
+    def _each(self, start: int = 0) -> Iterator[tuple[int, SyncItem, PreparedManifest | None]]:
+        """Every manifest from `start` read (and parsed when changed), one at a time."""
+        manifests = self.found.manifests
+        for index in range(start, len(manifests)):
+            manifest = manifests[index]
+            existing = self.registered.get(str(manifest.path))
+            item, prepared = _read(manifest, existing, strict=self.strict)
+            self.progress.advance()
+            yield index, item, prepared
+
+    def preview(self) -> list[SyncItem]:
+        """What a real sync would do with each manifest, written nowhere."""
+        items: list[SyncItem] = []
+        claims: dict[str, list[SyncItem]] = {}
+        for _, item, prepared in self._each():
+            items.append(item)
+            if prepared is not None:
+                claims.setdefault(prepared.manifest.name, []).append(item)
+                _preview(self.conn, item, prepared)
+        for name, claimants in claims.items():
+            if len(claimants) > 1:
+                for claimant in claimants:
+                    _refuse_duplicate(claimant, name, claimants)
+        return items
+
+    def names_after(self, duplicate: _DuplicateName) -> dict[str, list[SyncItem]]:
+        """Every name claimed twice or more: the claims so far and the names of the rest."""
+        claims = duplicate.claims
+        for _, item, prepared in self._each(duplicate.index + 1):
+            if prepared is not None:
+                claims.setdefault(prepared.manifest.name, []).append(item)
+        return {name: claimants for name, claimants in claims.items() if len(claimants) > 1}
+
+    def write(
+        self, duplicates: dict[str, list[SyncItem]], *, prune: bool
+    ) -> tuple[list[SyncItem], list[list[str]]]:
+        """Write each changed manifest as it is parsed, a savepoint each; the items and the
+        cycles. A name claimed twice that `duplicates` does not know yet raises
+        `_DuplicateName` (everything written is rolled back); the claimants of a known one
+        are refused. Nothing to write: no write lock, no transaction."""
+        items: list[SyncItem] = []
+        claims: dict[str, list[SyncItem]] = {}
+        written: list[str] = []
+        cycles_found: list[list[str]] = []
+        with ExitStack() as lock:
+            now: str | None = None
+            for index, item, prepared in self._each():
+                items.append(item)
+                if prepared is None:
+                    continue
+                name = prepared.manifest.name
+                claims.setdefault(name, []).append(item)
+                if name in duplicates:  # known from an earlier round: nothing of it is written
+                    _refuse_duplicate(item, name, duplicates[name])
+                    continue
+                if len(claims[name]) > 1:
+                    raise _DuplicateName(index, claims)
+                if now is None:  # the first manifest to write takes the write lock
+                    now = _begin(lock, self.conn)
+                if _write(self.conn, item, prepared, now=now, strict=self.strict):
+                    written.append(name)
             if prune:
-                items.extend(_prune(conn, found.roots, found.manifests))
-            if written:
-                cycles_found = record_all_cycles(conn, written, now=now)
-            # A stub made for a provider registered later in the same sync is no news.
-            batch = set(written)
-            for item, _ in pending:
+                now = now or _begin(lock, self.conn)
+                items.extend(_prune(self.conn, self.found.roots, self.found.manifests))
+            if written and now is not None:
+                cycles_found = record_all_cycles(self.conn, written, now=now)
+        # A stub made for a provider registered later in the same sync is no news.
+        batch = set(written)
+        for item in items:
+            if item.stubs_created:
                 item.warnings = [
                     *(stub_warning(s) for s in item.stubs_created if s not in batch),
                     *item.warnings,
                 ]
-    return _document(found, items, cycles_found, dry_run=dry_run)
+        return items, cycles_found
+
+
+def _begin(lock: ExitStack, conn: Connection) -> str:
+    """Open the one write transaction on `lock`; the time every row of it is stamped with."""
+    lock.enter_context(transaction(conn))
+    return now_iso()
 
 
 def _read(
@@ -149,50 +250,41 @@ def _read(
     return item, prepared
 
 
-def _preview(conn: Connection, pending: list[tuple[SyncItem, PreparedManifest]]) -> None:
-    """What a real sync would do with each pending manifest, written nowhere."""
-    for item, prepared in pending:
-        current = tools.get_tool(conn, id=prepared.manifest.name)
-        collision = name_collision(current, prepared)
-        if collision is not None:  # what the real sync would refuse
-            item.status, item.error, item.code = "error", collision.message, collision.code
-        else:
-            item.status = "updated" if current is not None and not current.stub else "new"
+def _preview(conn: Connection, item: SyncItem, prepared: PreparedManifest) -> None:
+    """What a real sync would do with this manifest, written nowhere."""
+    current = tools.get_tool(conn, id=prepared.manifest.name)
+    collision = name_collision(current, prepared)
+    if collision is not None:  # what the real sync would refuse
+        item.status, item.error, item.code = "error", collision.message, collision.code
+    else:
+        item.status = "updated" if current is not None and not current.stub else "new"
 
 
 def _write(
-    conn: Connection,
-    pending: list[tuple[SyncItem, PreparedManifest]],
-    *,
-    now: str,
-    strict: bool = False,
-) -> list[str]:
-    """Write the pending manifests (inside a transaction), a savepoint each; the tools
-    written. `strict`: a `uses` entry its provider's schema does not back fails that
-    manifest."""
-    written: list[str] = []
-    for item, prepared in pending:
-        if _written_meanwhile(conn, prepared):
-            item.status = "unchanged"  # a concurrent sync registered these bytes
-            continue
-        try:
-            with savepoint(conn):
-                result = write_registration(
-                    conn, prepared, now=now, detect_cycles=False, strict_uses=strict
-                )
-        except DatabaseError:
-            raise  # disk full, I/O error, damage: the registry failed, not the manifest
-        except PaiDepsError as exc:
-            # This manifest's rows break a rule (RowRejected included): they were
-            # undone, the others stay.
-            item.status, item.error, item.error_lines = "error", exc.message, []
-            item.code = exc.code
-            continue
-        item.status = "new" if result.is_new else "updated"
-        item.warnings = result.warnings
-        item.stubs_created = result.stubs_created
-        written.append(prepared.manifest.name)
-    return written
+    conn: Connection, item: SyncItem, prepared: PreparedManifest, *, now: str, strict: bool
+) -> bool:
+    """Write one manifest (inside the transaction) in a savepoint; whether it was written.
+    `strict`: a `uses` entry its provider's schema does not back fails the manifest."""
+    if _written_meanwhile(conn, prepared):
+        item.status = "unchanged"  # a concurrent sync registered these bytes
+        return False
+    try:
+        with savepoint(conn):
+            result = write_registration(
+                conn, prepared, now=now, detect_cycles=False, strict_uses=strict
+            )
+    except DatabaseError:
+        raise  # disk full, I/O error, damage: the registry failed, not the manifest
+    except PaiDepsError as exc:
+        # This manifest's rows break a rule (RowRejected included): they were undone,
+        # the others stay.
+        item.status, item.error, item.error_lines = "error", exc.message, []
+        item.code = exc.code
+        return False
+    item.status = "new" if result.is_new else "updated"
+    item.warnings = result.warnings
+    item.stubs_created = result.stubs_created
+    return True
 
 
 def _document(
@@ -239,20 +331,11 @@ def _strict_error(path: Path) -> PaiDepsError | None:
     return None
 
 
-def _mark_duplicate_names(to_write: list[tuple[SyncItem, PreparedManifest]]) -> None:
+def _refuse_duplicate(item: SyncItem, name: str, claimants: list[SyncItem]) -> None:
     """Two manifests found in one sync that claim the same name: neither wins silently."""
-    by_name: dict[str, list[SyncItem]] = {}
-    for item, prepared in to_write:
-        by_name.setdefault(prepared.manifest.name, []).append(item)
-    for name, claimants in by_name.items():
-        if len(claimants) < 2:
-            continue
-        paths = ", ".join(str(c.path) for c in claimants)
-        for claimant in claimants:
-            claimant.status = "error"
-            claimant.error = (
-                f"Tool name '{name}' is declared by {len(claimants)} manifests: {paths}"
-            )
+    paths = ", ".join(str(c.path) for c in claimants)
+    item.status, item.code = "error", None
+    item.error = f"Tool name '{name}' is declared by {len(claimants)} manifests: {paths}"
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
