@@ -13,11 +13,20 @@ import pytest
 
 from pai_deps import db
 from pai_deps.progress import Progress
+from pai_deps.registry import sync as sync_module
 from pai_deps.registry.sync import sync
 from tests.conftest import Cli
 from tests.helpers import dep, write_tool
 
 pytestmark = pytest.mark.backends
+
+
+@pytest.fixture(params=[1, sync_module.BATCH], ids=lambda n: f"batch{n}")
+def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Manifests written a batch at a time: 1 meets a duplicate after writing the first
+    claimant (the rollback and the second round), the real size before any write."""
+    monkeypatch.setattr(sync_module, "BATCH", request.param)
+    return int(request.param)
 
 
 def _tree(root: Path, names: list[str], **deps: list[str]) -> list[Path]:
@@ -79,7 +88,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_duplicate_names_give_the_document_of_parsing_everything_first(
-    tmp_path: Path, cli: Cli, case: str, backend: str
+    tmp_path: Path, cli: Cli, case: str, backend: str, batch: int
 ) -> None:
     names, deps = CASES[case]
     root = tmp_path / "eco"
@@ -97,7 +106,9 @@ def test_duplicate_names_give_the_document_of_parsing_everything_first(
     ]
 
 
-def test_the_old_document_for_two_claimants_word_for_word(tmp_path: Path, cli: Cli) -> None:
+def test_the_old_document_for_two_claimants_word_for_word(
+    tmp_path: Path, cli: Cli, batch: int
+) -> None:
     write_tool(tmp_path, "twin", folder="one")
     write_tool(tmp_path, "solo", folder="solo", depends_on=[dep("twin")])
     write_tool(tmp_path, "twin", folder="two")
@@ -146,10 +157,12 @@ def test_dry_run_with_duplicates_predicts_the_real_sync(
 def test_a_sync_with_nothing_to_write_takes_no_write_lock(
     tmp_path: Path, cli: Cli, db_path: Path
 ) -> None:
-    """Unchanged manifests, and changed ones that are all invalid: no write transaction.
-    (A second claimant met after the first was written is the exception: that round
-    took the lock before the duplicate was known.)"""
+    """Unchanged manifests, changed ones that are all invalid, and duplicates met before
+    the first write: no write transaction. (A second claimant met only after a batch
+    was written is the exception: that round took the lock before the duplicate was
+    known.)"""
     _tree(tmp_path / "eco", ["a", "b"], a=["b"])
+    _tree(tmp_path / "twins", ["t", "t"])
     for index in range(2):
         broken = tmp_path / "broken" / str(index)
         broken.mkdir(parents=True)
@@ -164,6 +177,9 @@ def test_a_sync_with_nothing_to_write_takes_no_write_lock(
         broken = cli("--json", "sync", str(tmp_path / "broken")).json()
         assert broken.get("code") != "database_busy", broken
         assert broken["errors"] == 2
+        twins = cli("--json", "sync", str(tmp_path / "twins")).json()
+        assert twins.get("code") != "database_busy", twins
+        assert twins["errors"] == 2
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -190,8 +206,14 @@ class _Interrupt(Progress):
     ],
 )
 def test_an_interrupted_sync_writes_nothing(
-    tmp_path: Path, cli: Cli, db_target: str, names: list[str], after: int
+    tmp_path: Path,
+    cli: Cli,
+    db_target: str,
+    names: list[str],
+    after: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(sync_module, "BATCH", 1)  # each manifest written once it is read
     _tree(tmp_path / "eco", names, b=["a"], c=["b", "ghost"])
     conn = db.open_db(db_target)
     interrupt = _Interrupt(after)
