@@ -92,6 +92,15 @@ FROM tools
 WHERE stub = 0
 ORDER BY id;
 
+-- name: list_manifest_hashes()
+-- returns: ManifestHashRow
+-- Real tools by the manifest they were registered from, with its hash: what `sync`
+-- compares each manifest's bytes with before parsing it (three columns, not whole rows).
+SELECT manifest_path, id, manifest_hash
+FROM tools
+WHERE stub = 0 AND manifest_path IS NOT NULL
+ORDER BY manifest_path;
+
 -- name: list_tools_registered_from(manifest_path)
 -- returns: ToolIdRow
 -- Real tools registered from this manifest file (more than one means it was renamed).

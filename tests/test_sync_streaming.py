@@ -5,7 +5,8 @@ with the parsed manifests."""
 from __future__ import annotations
 
 import sqlite3
-import tracemalloc
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -248,21 +249,39 @@ def test_a_registry_failure_mid_sync_rolls_back_every_manifest(
     assert _registry(cli) == []
 
 
-class _Peak:
-    """Peak traced allocation (bytes) of one in-process CLI call."""
+# One process per measurement: what earlier tests imported or cached cannot move its peak.
+_PEAK = """
+import sys, tracemalloc
+from typer.testing import CliRunner
+from pai_deps.cli import app
+warm, db, root = sys.argv[1:]
+runner = CliRunner()
+assert runner.invoke(app, ["--db", warm, "--json", "sync", root + "-warm"]).exit_code == 0
+tracemalloc.start()
+result = runner.invoke(app, ["--db", db, "--json", "sync", root])
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+assert result.exit_code == 0 and result.stdout.count('"status": "new"') > 100, result.output
+print(peak)
+"""
 
-    def __init__(self, cli: Cli) -> None:
-        self.cli = cli
 
-    def of(self, *args: str, db: Path) -> int:
-        tracemalloc.start()
-        try:
-            result = self.cli(*args, db=db)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-        assert result.exit_code == 0, result.output
-        return peak
+def _peak(tmp_path: Path, count: int) -> int:
+    """Peak traced allocation (bytes) of a fresh `sync --json` of `count` manifests, in
+    a process that first ran one of 2 (imports and caches are not the sync's)."""
+    root = tmp_path / f"eco-{count}"
+    _big_tree(root, count)
+    _big_tree(tmp_path / f"eco-{count}-warm", 2)
+    warm, target = tmp_path / f"warm-{count}.db", tmp_path / f"fresh-{count}.db"
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(warm), str(target), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout)
 
 
 def _big_tree(root: Path, count: int) -> None:
@@ -280,15 +299,9 @@ def _big_tree(root: Path, count: int) -> None:
 
 
 @pytest.mark.sqlite_only
-def test_sync_memory_does_not_grow_with_the_parsed_manifests(tmp_path: Path, cli: Cli) -> None:
+def test_sync_memory_does_not_grow_with_the_parsed_manifests(tmp_path: Path) -> None:
     """From 200 to 1,000 manifests the peak grows by what the answer holds, not by the
     parsed manifests (about 7.4 KiB each when every one was parsed before the writes)."""
-    _big_tree(tmp_path / "warm", 2)
-    cli("-q", "sync", str(tmp_path / "warm"), db=tmp_path / "warm.db")  # imports, caches
-    peaks = {}
-    for count in (200, 1000):
-        _big_tree(tmp_path / f"eco-{count}", count)
-        target = tmp_path / f"r-{count}.db"
-        peaks[count] = _Peak(cli).of("--json", "sync", str(tmp_path / f"eco-{count}"), db=target)
+    peaks = {count: _peak(tmp_path, count) for count in (200, 1000)}
     per_manifest = (peaks[1000] - peaks[200]) / 800
     assert per_manifest < 2.5 * 1024, peaks

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from pai_deps.models.reports import HealthCountsRow as HealthCountsRow
     from pai_deps.models.reports import TypeSummaryRow as TypeSummaryRow
     from pai_deps.models.resources import ResourceRow as ResourceRow
+    from pai_deps.models.tools import ManifestHashRow as ManifestHashRow
     from pai_deps.models.tools import ToolIdRow as ToolIdRow
     from pai_deps.models.tools import ToolLocationRow as ToolLocationRow
     from pai_deps.models.tools import ToolRow as ToolRow
@@ -82,6 +83,7 @@ _MODULES: dict[str, str] = {
     "TypeSummaryRow": "reports",
     "ResourceRow": "resources",
     "ToolIdRow": "tools",
+    "ManifestHashRow": "tools",
     "ToolLocationRow": "tools",
     "ToolRow": "tools",
     "ToolSummaryRow": "tools",

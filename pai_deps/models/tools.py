@@ -46,6 +46,12 @@ class ToolIdRow(Row):
     id: str
 
 
+class ManifestHashRow(Row):
+    manifest_path: str
+    id: str
+    manifest_hash: str | None
+
+
 class ToolLocationRow(Row):
     id: str
     path: str

@@ -19,7 +19,7 @@ from typing import Any
 from pai_deps.db import Connection, savepoint, transaction
 from pai_deps.errors import DatabaseError, PaiDepsError
 from pai_deps.manifest import load_manifest, manifest_from_bytes, read_manifest_bytes
-from pai_deps.models import ToolRow
+from pai_deps.models import ManifestHashRow
 from pai_deps.progress import Progress
 from pai_deps.registry.cycles import record_all_cycles
 from pai_deps.registry.discovery import DiscoveryResult, FoundManifest, discover
@@ -122,9 +122,9 @@ def sync(
         return _document(found, items, cycles_found, dry_run=False)
 
 
-def _registered(conn: Connection) -> dict[str, ToolRow]:
-    """Real (non-stub) tools by the manifest they were registered from."""
-    return {t.manifest_path: t for t in tools.list_tools(conn) if t.manifest_path and not t.stub}
+def _registered(conn: Connection) -> dict[str, ManifestHashRow]:
+    """Real (non-stub) tools by the manifest they were registered from: id and hash only."""
+    return {row.manifest_path: row for row in tools.list_manifest_hashes(conn)}
 
 
 class _DuplicateName(Exception):
@@ -142,7 +142,7 @@ class _Run:
 
     conn: Connection
     found: DiscoveryResult
-    registered: dict[str, ToolRow]
+    registered: dict[str, ManifestHashRow]
     strict: bool
     progress: Progress
 
@@ -256,7 +256,7 @@ class _Batch:
 
 
 def _read(
-    found: FoundManifest, existing: ToolRow | None, *, strict: bool
+    found: FoundManifest, existing: ManifestHashRow | None, *, strict: bool
 ) -> tuple[SyncItem, PreparedManifest | None]:
     """One manifest read, and validated unless its bytes are what was registered."""
     try:

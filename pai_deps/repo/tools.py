@@ -7,7 +7,7 @@ Tools: registered tools and the stubs that stand in for unregistered providers.
 
 from __future__ import annotations
 
-from pai_deps.models import ToolIdRow, ToolLocationRow, ToolRow, ToolSummaryRow
+from pai_deps.models import ManifestHashRow, ToolIdRow, ToolLocationRow, ToolRow, ToolSummaryRow
 from pai_deps.repo._runtime import Connection, exactly_one, many, maybe_one, rowcount, run
 
 _FILE = "tools"
@@ -102,6 +102,13 @@ def mark_tool_verified(conn: Connection, *, id: str, now: str | None) -> int:
 def list_tool_locations(conn: Connection) -> list[ToolLocationRow]:
     """Registered (non-stub) tools with their directories, for mapping files to tools."""
     return many(ToolLocationRow, run(conn, _FILE, "list_tool_locations"))
+
+
+def list_manifest_hashes(conn: Connection) -> list[ManifestHashRow]:
+    """Real tools by the manifest they were registered from, with its hash: what `sync` compares
+    each manifest's bytes with before parsing it (three columns, not whole rows).
+    """
+    return many(ManifestHashRow, run(conn, _FILE, "list_manifest_hashes"))
 
 
 def list_tools_registered_from(conn: Connection, *, manifest_path: str) -> list[ToolIdRow]:
