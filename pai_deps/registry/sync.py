@@ -1,10 +1,10 @@
 """`sync`: discover manifests and register them all, fast.
 
 Built for tens of thousands of manifests: a manifest whose bytes hash to what was
-registered is skipped without parsing; each of the rest is validated and at once written,
-in one transaction with a savepoint per manifest (one bad write does not undo the
-others), so only each manifest's outcome stays in memory; cycles are computed once for
-the whole batch.
+registered is skipped without parsing; the rest are validated and written a few hundred
+at a time as they are found, in one transaction with a savepoint per manifest (one bad
+write does not undo the others), so only each manifest's outcome stays in memory;
+cycles are computed once for everything written.
 """
 
 from __future__ import annotations
