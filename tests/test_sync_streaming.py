@@ -1,6 +1,6 @@
-"""`sync` parses and writes one manifest at a time (issue 16): the answer is the same as
-when every manifest was parsed first, duplicate names included, and memory does not grow
-with the parsed manifests."""
+"""`sync` parses and writes a batch of manifests at a time (issue 16): the answer is the
+same as when every manifest was parsed first, duplicate names included, and memory does
+not grow with the parsed manifests."""
 
 from __future__ import annotations
 
@@ -137,7 +137,8 @@ def test_dry_run_with_duplicates_predicts_the_real_sync(
     names, deps = CASES[case]
     root = tmp_path / "eco"
     _tree(root, names, **deps)
-    # one claimant's name is registered from elsewhere: still the duplicate error, no code
+    # the last but one name is registered from elsewhere: a name collision where it is
+    # claimed once, the duplicate error (no collision code) where twice
     write_tool(tmp_path / "elsewhere", names[-2])
     cli("register", str(tmp_path / "elsewhere" / names[-2]))
     before = _registry(cli)
@@ -202,7 +203,7 @@ class _Interrupt(Progress):
     ("names", "after"),
     [
         (["a", "b", "c", "d", "e"], 4),  # a, b, c written, then Ctrl-C
-        # rounds: a t b t (a second t: undone), names of c d; then a, t, b written, Ctrl-C
+        # a, t, b written, a second t: undone; the names of c, d; a, b written, Ctrl-C
         (["a", "t", "b", "t", "c", "d"], 10),
     ],
 )
