@@ -343,10 +343,9 @@ def main() -> None:
     if args and args[0] in ("--version", "-V"):  # answered before typer builds any command
         sys.stdout.write(f"pai-deps {__version__}\n")
         return
+    modules = modules_for(args)  # None for help or a typo: every command is listed
+    register_commands(modules)
     command = command_of(args)
-    if command in COMMAND_MODULES:
-        register_commands([COMMAND_MODULES[command]])
+    if modules is not None and command is not None:
         keep_only(command)
-    else:  # help, a typo: every command, for the list and the suggestions
-        register_commands()
     app(prog_name="pai-deps")
