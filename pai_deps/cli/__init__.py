@@ -8,9 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from pai_deps.cli.root import main
+from pai_deps.cli import collector
 
 __all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The `pai-deps` console script and `python -m pai_deps`: `pai_deps.cli.root.main`,
+    imported with the garbage collector paused (see `pai_deps.cli.collector`)."""
+    collector.pause()
+    try:
+        from pai_deps.cli.root import main as run
+
+        run()
+    finally:
+        collector.resume()
 
 
 def __getattr__(name: str) -> Any:

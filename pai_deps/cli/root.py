@@ -18,7 +18,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperGroup, TyperOption
 
 from pai_deps import __version__
-from pai_deps.cli import global_options
+from pai_deps.cli import collector, global_options
 from pai_deps.cli.helpfmt import ManGroup, PaiTyper
 from pai_deps.cli.state import State
 from pai_deps.errors import PaiDepsError, UsageError
@@ -348,4 +348,5 @@ def main() -> None:
     command = command_of(args)
     if modules is not None and command is not None:
         keep_only(command)
+    collector.resume()
     app(prog_name="pai-deps")
