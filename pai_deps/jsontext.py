@@ -32,6 +32,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 
 def dump_json(document: Any) -> str:
     text = indented(document)
+    if text.isascii() and "\x7f" not in text:  # nothing to escape (both at C speed)
+        return text
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

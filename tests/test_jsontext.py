@@ -79,3 +79,10 @@ def test_a_big_document_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> 
     expected = json.dumps(big, ensure_ascii=False, indent=2)
     monkeypatch.setattr(json, "dumps", None)  # any call of the standard encoder fails
     assert jsontext.indented(big) == expected
+
+
+def test_ascii_text_is_written_as_it_is_and_del_is_still_escaped() -> None:
+    assert jsontext.dump_json({"a": "plain"}) == '{\n  "a": "plain"\n}'
+    # DEL is ASCII, and the encoders leave it raw: the ASCII shortcut must not skip it
+    assert jsontext.dump_json({"a": "x\x7fy"}) == '{\n  "a": "x\\u007fy"\n}'
+    assert jsontext.dump_json({"a": "x\x9fy"}) == '{\n  "a": "x\\u009fy"\n}'
