@@ -135,20 +135,11 @@ def list_tools(
     """`list`: registered tools (and stubs) with their fan-out and fan-in, in id order, and
     their observed reliability over their newest `runs` verify runs."""
     from pai_deps.analysis.evidence import observed_all
-    from pai_deps.results.registry import ToolList, ToolSummary
+    from pai_deps.results.registry import ToolList
 
     rows = tools.list_tool_summaries(conn, type=type, stub=stubs)
-    seen = observed_all(conn, runs)
-    return ToolList(
-        tools=[
-            ToolSummary.from_row(
-                r, None if r.id not in seen else (seen[r.id].reliability, seen[r.id].runs)
-            )
-            for r in rows
-        ],
-        total=len(rows),
-        stubs=sum(1 for r in rows if r.stub),
-    )
+    seen = {tool: (o.reliability, o.runs) for tool, o in observed_all(conn, runs).items()}
+    return ToolList.from_rows(rows, seen)
 
 
 def manifest_text(conn: Connection, tool_id: str) -> tuple[str, str]:

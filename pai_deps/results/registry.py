@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -39,27 +40,6 @@ class ToolSummary(CamelModel):
     observed_runs: int = 0
     slo: float | None = None
 
-    @classmethod
-    def from_row(
-        cls, row: ToolSummaryRow, observed: tuple[float, int] | None = None
-    ) -> ToolSummary:
-        return cls(
-            id=row.id,
-            name=row.name,
-            type=row.type,
-            version=row.version,
-            dependencies=row.dependencies,
-            dependents=row.dependents,
-            reliability=row.reliability,
-            debt_score=row.debt_score,
-            stub=row.stub,
-            path=STUB_PATH if row.stub else row.path,
-            last_verified=row.last_verified,
-            observed_reliability=None if observed is None else observed[0],
-            observed_runs=0 if observed is None else observed[1],
-            slo=row.slo,
-        )
-
 
 class ToolList(Envelope):
     """`pai-deps --json list`."""
@@ -67,6 +47,28 @@ class ToolList(Envelope):
     tools: list[ToolSummary]
     total: int
     stubs: int
+
+    @classmethod
+    def from_rows(
+        cls, rows: Sequence[ToolSummaryRow], observed: Mapping[str, tuple[float, int]]
+    ) -> ToolList:
+        """The document of `rows`, with each tool's observed (reliability, runs) where it
+        has any. Validated in one pass (one model per tool costs 3x more at 5,000)."""
+        return cls.model_validate(
+            {
+                "tools": [
+                    {
+                        **vars(row),  # ToolSummaryRow's fields are ToolSummary's
+                        "path": STUB_PATH if row.stub else row.path,
+                        "observed_reliability": observed[row.id][0] if row.id in observed else None,
+                        "observed_runs": observed[row.id][1] if row.id in observed else 0,
+                    }
+                    for row in rows
+                ],
+                "total": len(rows),
+                "stubs": sum(1 for row in rows if row.stub),
+            }
+        )
 
 
 class ShownTool(CamelModel):
