@@ -67,17 +67,23 @@ def compound_all(
         return result
     masks = closure_masks(graph)
     index = {tool: i for i, tool in enumerate(graph.nodes)}
-    groups: dict[float, int] = {}
+    members: dict[float, int] = {}
     for i, tool in enumerate(graph.nodes):
-        groups[rel[tool]] = groups.get(rel[tool], 0) | (1 << i)
+        members[rel[tool]] = members.get(rel[tool], 0) | (1 << i)
+    # `_grouped_product`'s order (ascending value, absent values skipped), unrolled: one
+    # AND and popcount per value and start, no dict per start.
+    groups = sorted(members.items())
     for tool in starts:
         mask = masks[index[tool]]
         size = mask.bit_count()
         if size <= EXACT_PRODUCT_MAX or not grouped:
             product = compound_reliability(graph, tool, rel)
         else:
-            tally = {value: (mask & members).bit_count() for value, members in groups.items()}
-            product = _grouped_product(rel[tool], {v: k for v, k in tally.items() if k})
+            product = rel[tool]
+            for value, group in groups:
+                count = (mask & group).bit_count()
+                if count:
+                    product *= value**count
         result[tool] = (product, size + 1)
     return result
 

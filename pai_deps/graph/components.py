@@ -95,14 +95,16 @@ def closure_masks(graph: Graph, *, reverse: bool = False) -> list[int]:
         size[c] += 1
         by_comp[c].append(node)
     below = [0] * count
+    closed = [0] * count  # below | members: what entering the component reaches
     for c in range(count):  # successors' components have smaller numbers: already done
         union = 0
         for u in by_comp[c]:
             for v in adjacency[u]:
                 cv = comp[v]
                 if cv != c:
-                    union |= members[cv] | below[cv]
+                    union |= closed[cv]
         below[c] = union
+        closed[c] = union | members[c]
     masks: list[int] = []
     for node, c in enumerate(comp):
         mask = below[c] | members[c] if size[c] > 1 else below[c]

@@ -28,18 +28,17 @@ class Graph:
 
     def __init__(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = ()) -> None:
         node_set = set(nodes)
-        edge_set: set[tuple[str, str]] = set()
-        for consumer, provider in edges:
-            edge_set.add((consumer, provider))
-            node_set.add(consumer)
-            node_set.add(provider)
+        edge_set = {(consumer, provider) for consumer, provider in edges}
+        if edge_set:
+            node_set.update(*zip(*edge_set, strict=True))  # both ends of every edge
         ids = sorted(node_set)
         index = {node: i for i, node in enumerate(ids)}
         succ: list[list[int]] = [[] for _ in ids]
         pred: list[list[int]] = [[] for _ in ids]
         for consumer, provider in edge_set:
-            succ[index[consumer]].append(index[provider])
-            pred[index[provider]].append(index[consumer])
+            c, p = index[consumer], index[provider]
+            succ[c].append(p)
+            pred[p].append(c)
         self._ids: tuple[str, ...] = tuple(ids)
         self._index: dict[str, int] = index
         self._succ: Adjacency = [tuple(sorted(adj)) for adj in succ]

@@ -82,9 +82,9 @@ class WeakestPathSolver:
             tuple(v for v in adj if v != u) for u, adj in enumerate(graph.succ)
         ]
         self._comp = comp = component_numbers(self._succ)
-        sizes: dict[int, int] = {}
+        sizes = [0] * n  # component numbers are below n
         for c in comp:
-            sizes[c] = sizes.get(c, 0) + 1
+            sizes[c] += 1
         self._comp_size = sizes
         self._weight: list[float | None] = [None] * n
         self._done = bytearray(n)
@@ -92,9 +92,13 @@ class WeakestPathSolver:
         self._cyclic = bytearray(n)
         self._best: list[float] = [0.0] * n
         self._next: list[int] = [-1] * n
-        # Per component: total weight, and best bound after leaving it.
-        self._comp_weight: dict[int, float] = {}
-        self._comp_after: dict[int, float] = {}
+        # Per component (filled before any component that reaches it is): total weight,
+        # and best bound after leaving it.
+        self._comp_weight = [0.0] * n
+        self._comp_after = [0.0] * n
+        # Per acyclic node: the lowest (reliability, index) on its DP path, so the weakest
+        # tool of a start's path needs no walk (index order is id order: ties alike).
+        self._lowest: list[tuple[float, int]] = [(0.0, -1)] * n
 
     def _w(self, u: int) -> float:
         weight = self._weight[u]
@@ -142,6 +146,7 @@ class WeakestPathSolver:
         """Totals and bounds of component `c` (its reachable members in `group`); for a
         single acyclic node also its DP value and best next step."""
         succ, comp = self._succ, self._comp
+        weights, afters, reaches_cycle = self._comp_weight, self._comp_after, self._cyclic
         nontrivial = self._comp_size[c] > 1
         total = 0.0
         after = 0.0
@@ -151,8 +156,9 @@ class WeakestPathSolver:
             for v in succ[u]:
                 cv = comp[v]
                 if cv != c:
-                    cyclic = cyclic or bool(self._cyclic[v])
-                    after = max(after, self._comp_weight[cv] + self._comp_after[cv])
+                    cyclic = cyclic or bool(reaches_cycle[v])
+                    bound = weights[cv] + afters[cv]
+                    after = max(after, bound)
         self._comp_weight[c] = total
         self._comp_after[c] = after
         if nontrivial:
@@ -167,6 +173,9 @@ class WeakestPathSolver:
                 best_next, best_value = v, self._best[v]
         self._next[u] = best_next
         self._best[u] = self._w(u) + max(best_value, 0.0)
+        if not cyclic:
+            own = (self._rel[self._graph.ids[u]], u)
+            self._lowest[u] = own if best_next < 0 else min(own, self._lowest[best_next])
 
     def _dp_path(self, u: int) -> list[int]:
         path = [u]
@@ -236,17 +245,18 @@ class WeakestPathSolver:
         """The weakest path from `start` (the path `[start]` when it has no deps)."""
         s = self._graph.index_of(start)
         self._prepare(s)
+        ids = self._graph.ids
         if self._cyclic[s]:
             indices, exact = self._search(s)
+            lowest = min((self._rel[ids[i]], i) for i in indices)
         else:
             indices, exact = self._dp_path(s), True
-        ids = self._graph.ids
-        path = [ids[i] for i in indices]
-        product = 1.0
-        for tool in path:
-            product *= self._rel[tool]
-        weakest = min(path, key=lambda tool: (self._rel[tool], tool))
-        return WeakestPath(path, product, weakest, exact)
+            lowest = self._lowest[s]
+        path = list(map(ids.__getitem__, indices))
+        # Left to right, as the reference multiplies (math.prod keeps the order: 1 * r0
+        # is r0 exactly). The weakest tool: the lowest figure, ties to the smallest id.
+        product = float(math.prod(map(self._rel.__getitem__, path)))
+        return WeakestPath(path, product, ids[lowest[1]], exact)
 
 
 def weakest_path(
