@@ -32,10 +32,10 @@ def build_graph(
     `skip_optional` leaves out edges declared optional."""
     from pai_deps.graph import Graph
 
-    pairs = (as_edge(e) for e in edges)
+    pairs = [e if isinstance(e, tuple) else as_edge(e) for e in edges]
     return Graph(
-        (n if isinstance(n, str) else n.id for n in nodes),
-        ((c, p) for c, p, _, optional in pairs if not (skip_optional and optional)),
+        [n if isinstance(n, str) else n.id for n in nodes],
+        [(c, p) for c, p, _, optional in pairs if not (skip_optional and optional)],
     )
 
 

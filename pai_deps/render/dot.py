@@ -51,8 +51,10 @@ def render_dot(view: GraphView, *, color: bool = True) -> str:
     if view.edges:
         lines += ["", "  // Edges"]
     for edge in view.edges:
-        attrs = _edge_attributes(edge, stubs, color)
-        suffix = f" [{attrs}]" if attrs else ""
+        if edge.optional or edge.cycle or edge.provider in stubs:
+            suffix = f" [{_edge_attributes(edge, stubs, color)}]"
+        else:
+            suffix = ""  # a plain edge, most of them: no attributes
         lines.append(f"  {ids[edge.consumer]} -> {ids[edge.provider]}{suffix};")
     lines.append("}")
     return "\n".join(lines) + "\n"
