@@ -28,21 +28,22 @@ class Graph:
 
     def __init__(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = ()) -> None:
         node_set = set(nodes)
-        edge_set = {(consumer, provider) for consumer, provider in edges}
+        edge_set = set(edges)
         if edge_set:
             node_set.update(*zip(*edge_set, strict=True))  # both ends of every edge
         ids = sorted(node_set)
         index = {node: i for i, node in enumerate(ids)}
         succ: list[list[int]] = [[] for _ in ids]
         pred: list[list[int]] = [[] for _ in ids]
-        for consumer, provider in edge_set:
-            c, p = index[consumer], index[provider]
+        # In (consumer, provider) index order, every list fills already sorted: one sort
+        # of the edges instead of one per node and direction.
+        for c, p in sorted([(index[consumer], index[provider]) for consumer, provider in edge_set]):
             succ[c].append(p)
             pred[p].append(c)
         self._ids: tuple[str, ...] = tuple(ids)
         self._index: dict[str, int] = index
-        self._succ: Adjacency = [tuple(sorted(adj)) for adj in succ]
-        self._pred: Adjacency = [tuple(sorted(adj)) for adj in pred]
+        self._succ: Adjacency = list(map(tuple, succ))
+        self._pred: Adjacency = list(map(tuple, pred))
 
     @classmethod
     def _from_parts(
