@@ -130,7 +130,6 @@ def list_tools(
     beside the declared one."""
     from pai_deps.analysis.evidence import configured_runs
     from pai_deps.registry.read import list_tools as list_registered
-    from pai_deps.render.registry import tool_list
 
     state = get_state(ctx)
     with state.registry() as conn:
@@ -138,6 +137,8 @@ def list_tools(
     if state.json:
         state.printer.json(doc)
         return
+    from pai_deps.render.registry import tool_list
+
     filters = [f"type {type_}"] if type_ else []
     if stubs is not None:
         filters.append("stubs only" if stubs else "no stubs")
