@@ -14,7 +14,8 @@ left above the floor, and peak RSS. Not a test: nothing asserts.
         [--compare OTHER/.venv/bin/python] [--sync-only 20000]
 
 `--compare` runs every command with a second installation too (interleaved the same
-way), for before/after figures. A fresh `sync` of 50,000 tools is measured once.
+way), for before/after figures; each installation syncs and reads its own registry, so
+one whose schema is older compares too. A fresh `sync` of 50,000 tools is measured once.
 """
 
 from __future__ import annotations
@@ -103,7 +104,15 @@ def commands(size: int, neighbour: tuple[str, str]) -> list[tuple[str, list[str]
     ]
 
 
-Plan = list[tuple[str, list[str]]]
+# (label, argv, the registry to copy to a scratch file before each run: `register`'s).
+Plan = list[tuple[str, list[str], tuple[Path, Path] | None]]
+
+
+def registry(work: Path, size: int, label: str) -> Path:
+    """The registry an installation syncs and reads at `size` (the measured one's, or the
+    `--compare` one's)."""
+    return work / f"reg-{size}{'-before' if label else ''}.db"
+
 
 # Run in a fresh process: after the stack's imports, how long opening the registry and the
 # first query call take (the first call parses its SQL and builds its row's validator).
@@ -140,7 +149,8 @@ def first_query(db: Path, runs: int) -> str:
 
 
 def fresh_syncs(pythons: dict[str, str], work: Path, size: int, eco: Path, runs: int) -> list[str]:
-    """Table rows for a fresh `sync` per installation; leaves the registry at reg-SIZE.db."""
+    """Table rows for a fresh `sync` per installation; leaves each one's registry where
+    `registry` says."""
     rows: list[str] = []
     for label, python in pythons.items():
         fresh = Samples()
@@ -150,7 +160,7 @@ def fresh_syncs(pythons: dict[str, str], work: Path, size: int, eco: Path, runs:
             fresh.add(
                 *timed([python, "-m", "pai_deps", "--db", str(target), "-q", "sync", str(eco)])
             )
-        target.replace(work / f"reg-{size}.db")
+        target.replace(registry(work, size, label))
         rows.append(
             f"| {label}`sync`, {size:,} fresh manifests | {fresh.median * 1000:.0f} ms | - | - "
             f"| {statistics.median(fresh.cpu) * 1000:.0f} ms | - | "
@@ -164,33 +174,38 @@ def plan_for(
     pythons: dict[str, str], work: Path, size: int, eco: Path, neighbour: tuple[str, str]
 ) -> Plan:
     """The floors (bare, with typer, the stack's), then every command per installation."""
-    db = work / f"reg-{size}.db"
-    floor = [sys.executable, str(HERE / "floor.py"), str(db)]
+    floor = [sys.executable, str(HERE / "floor.py"), str(registry(work, size, ""))]
     plan: Plan = [
-        (FLOOR, floor),
-        ("floor + typer parsing a command line (`bench/floor.py --typer`)", [*floor, "--typer"]),
-        (STACK + " (`--stack`)", [*floor, "--stack"]),
+        (FLOOR, floor, None),
+        (
+            "floor + typer parsing a command line (`bench/floor.py --typer`)",
+            [*floor, "--typer"],
+            None,
+        ),
+        (STACK + " (`--stack`)", [*floor, "--stack"], None),
     ]
     for label, python in pythons.items():
+        db = registry(work, size, label)
         for name, args in commands(size, neighbour):
             base = [python, "-m", "pai_deps"]
             if args == ["register"]:  # into a fresh copy of the registry, each run
-                argv = [*base, "--db", str(work / "register.db"), "-q", "register"]
-                argv.append(str(work / "bench-new"))
+                scratch = db.with_name(f"register{'-before' if label else ''}.db")
+                argv = [*base, "--db", str(scratch), "-q", "register", str(work / "bench-new")]
+                plan.append((label + name, argv, (db, scratch)))
             else:
                 argv = [*base, "--db", str(db), *args, *([str(eco)] if "sync" in args else [])]
-            plan.append((label + name, argv))
+                plan.append((label + name, argv, None))
     return plan
 
 
-def run_rounds(plan: Plan, db: Path, scratch: Path, runs: int, size: int) -> dict[str, Samples]:
+def run_rounds(plan: Plan, runs: int, size: int) -> dict[str, Samples]:
     """Every entry of `plan` once per round, each round starting one entry further on."""
-    samples = {name: Samples() for name, _ in plan}
+    samples = {name: Samples() for name, _, _ in plan}
     for round_ in range(-1, runs):  # round -1 warms the page cache and is not counted
         start = max(round_, 0) % len(plan)
-        for name, argv in plan[start:] + plan[:start]:
-            if "register" in argv:
-                shutil.copyfile(db, scratch)
+        for name, argv, copy in plan[start:] + plan[:start]:
+            if copy is not None:
+                shutil.copyfile(*copy)
             measured = timed(argv)
             if round_ >= 0:
                 samples[name].add(*measured)
@@ -210,7 +225,7 @@ def table(size: int, plan: Plan, samples: dict[str, Samples], sync_rows: list[st
         "| CPU ÷ stack floor | peak RSS | runs |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, _ in plan:
+    for name, _, _ in plan:
         got = samples[name]
         cpu = statistics.median(got.cpu)
         lines.append(
@@ -253,14 +268,12 @@ def main() -> None:
         middle = next(t for t in tools if t.layer == LAYERS // 2)
         sync_rows = fresh_syncs(pythons, work, size, eco, options.sync_runs if size <= 5000 else 1)
         plan = plan_for(pythons, work, size, eco, (middle.id, middle.deps[0]))
-        samples = run_rounds(
-            plan, work / f"reg-{size}.db", work / "register.db", options.runs, size
-        )
+        samples = run_rounds(plan, options.runs, size)
         print("\n" + table(size, plan, samples, sync_rows) + "\n", flush=True)
         print(
             "| importing the db layer | opening the registry | first query (`get_tool`) "
             "| second query | runs |\n|---:|---:|---:|---:|---:|\n"
-            + first_query(work / f"reg-{size}.db", options.runs)
+            + first_query(registry(work, size, ""), options.runs)
             + "\n",
             flush=True,
         )
