@@ -255,3 +255,51 @@ def test_weakest_path_matches_brute_force_minimum(
     assert result.weakest_tool == min(result.path, key=lambda n: (rel[n], n))
     brute = min(product([rel[n] for n in p]) for p in simple_paths(graph, start))
     assert math.isclose(result.product, brute, rel_tol=1e-9, abs_tol=1e-300)
+
+
+@st.composite
+def acyclic_graph_with_reliability(draw: st.DrawFn) -> tuple[Graph, dict[str, float]]:
+    """A DAG (edges only from a later node to an earlier one) of up to 12 nodes."""
+    nodes = [f"n{i:02d}" for i in range(draw(st.integers(1, 12)))]
+    pairs = st.tuples(st.integers(0, len(nodes) - 1), st.integers(0, len(nodes) - 1))
+    edges = [(nodes[max(a, b)], nodes[min(a, b)]) for a, b in draw(st.lists(pairs)) if a != b]
+    values = st.sampled_from([0.5, 0.9, 0.95, 0.99, 1.0])  # ties between tools on purpose
+    return Graph(nodes, edges), {node: draw(values) for node in nodes}
+
+
+@SETTINGS
+@given(st.one_of(graphs(), acyclic_graph_with_reliability().map(lambda case: case[0])), st.data())
+def test_weakest_paths_for_every_start_agree_with_one_start_at_a_time(
+    graph: Graph, data: st.DataObject
+) -> None:
+    """`weakest_paths` over most of the graph fills every component at once (and carries
+    the weakest tool along the DP): the same answers, bit for bit, as one solve each."""
+    from pai_deps.graph import weakest_paths
+
+    values = st.sampled_from([0.0, 0.5, 0.9, 1.0])
+    rel = {node: data.draw(values) for node in graph.nodes}
+    together = weakest_paths(graph, rel)
+    for start in graph.nodes:
+        alone = weakest_path(graph, start, rel)
+        assert together[start] == alone
+        assert alone.weakest_tool == min(alone.path, key=lambda n: (rel[n], n))
+
+
+@SETTINGS
+@given(graphs(), st.data())
+def test_compounds_of_many_starts_are_the_one_by_one_products(
+    graph: Graph, data: st.DataObject
+) -> None:
+    """Small chains are multiplied in `compound_reliability`'s order whichever way
+    `compound_all` goes (one walk each, or the bitmasks of many starts): equal floats."""
+    from pai_deps.analysis.chains import compound_all
+
+    values = st.one_of(st.sampled_from([0.5, 0.9, 0.95]), st.floats(0.01, 1.0))
+    rel = {node: data.draw(values) for node in graph.nodes}
+    starts = list(graph.nodes) * 2  # more than a few: the bitmask path
+    many = compound_all(graph, rel, starts)
+    for node in graph.nodes:
+        assert many[node] == (
+            compound_reliability(graph, node, rel),
+            1 + len(reachable(graph, node)),
+        )

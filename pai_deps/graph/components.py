@@ -58,7 +58,7 @@ def component_numbers(succ: Adjacency) -> list[int]:
 
 def strongly_connected_components(graph: Graph) -> list[list[str]]:
     """All SCCs, singletons included; each sorted, the list sorted by first member."""
-    comp = component_numbers(graph.succ)
+    comp = graph.components()
     groups: dict[int, list[str]] = {}
     for i, c in enumerate(comp):
         groups.setdefault(c, []).append(graph.ids[i])  # ids ascend, so groups are sorted
@@ -70,7 +70,7 @@ def cycle_edges(graph: Graph) -> set[tuple[str, str]]:
 
     An edge u -> v is on a cycle exactly when v reaches u, i.e. when they share an SCC.
     """
-    comp = component_numbers(graph.succ)
+    comp = graph.components()
     ids = graph.ids
     return {(ids[u], ids[v]) for u, adj in enumerate(graph.succ) for v in adj if comp[u] == comp[v]}
 
@@ -85,7 +85,7 @@ def closure_masks(graph: Graph, *, reverse: bool = False) -> list[int]:
     few milliseconds, where a walk per tool would cost O(V x (V + E)).
     """
     adjacency = graph.pred if reverse else graph.succ
-    comp = component_numbers(adjacency)
+    comp = component_numbers(adjacency) if reverse else graph.components()
     count = max(comp, default=-1) + 1
     members = [0] * count
     size = [0] * count

@@ -24,7 +24,7 @@ class Graph:
     side keeps stubs, so a dangling edge is a stub we have not been told about).
     """
 
-    __slots__ = ("_ids", "_index", "_pred", "_succ")
+    __slots__ = ("_components", "_ids", "_index", "_pred", "_succ")
 
     def __init__(self, nodes: Iterable[str] = (), edges: Iterable[tuple[str, str]] = ()) -> None:
         node_set = set(nodes)
@@ -44,6 +44,7 @@ class Graph:
         self._index: dict[str, int] = index
         self._succ: Adjacency = list(map(tuple, succ))
         self._pred: Adjacency = list(map(tuple, pred))
+        self._components: list[int] | None = None
 
     @classmethod
     def _from_parts(
@@ -54,6 +55,7 @@ class Graph:
         graph._index = index
         graph._succ = succ
         graph._pred = pred
+        graph._components = None
         return graph
 
     def reversed(self) -> Graph:
@@ -80,6 +82,15 @@ class Graph:
     def pred(self) -> Adjacency:
         """Per node index, the sorted indices of what depends on it. Do not modify."""
         return self._pred
+
+    def components(self) -> list[int]:
+        """Tarjan's component number per node over `succ` (`component_numbers`), computed
+        once: the graph is immutable, and a chain analysis asks three times. Do not modify."""
+        if self._components is None:
+            from pai_deps.graph.components import component_numbers
+
+            self._components = component_numbers(self._succ)
+        return self._components
 
     def index_of(self, node: str) -> int:
         """The index of `node`; an unknown id is `ToolNotFoundError`."""

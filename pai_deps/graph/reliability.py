@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pai_deps.errors import PaiDepsError
-from pai_deps.graph.components import component_numbers
 from pai_deps.graph.digraph import Adjacency, Graph
 from pai_deps.graph.walks import reachable
 
@@ -81,7 +80,8 @@ class WeakestPathSolver:
         self._succ: Adjacency = [
             tuple(v for v in adj if v != u) for u, adj in enumerate(graph.succ)
         ]
-        self._comp = comp = component_numbers(self._succ)
+        # Self-loops change no component nor its number: the graph's own numbering holds.
+        self._comp = comp = graph.components()
         sizes = [0] * n  # component numbers are below n
         for c in comp:
             sizes[c] += 1
@@ -141,6 +141,16 @@ class WeakestPathSolver:
                 j += 1
             self._fill_component(c, pending[i:j])
             i = j
+
+    def prepare_all(self) -> None:
+        """Fill every component, in number order (what each reaches first): for starts
+        covering most of the graph, cheaper than a walk and a sort from each."""
+        groups: list[list[int]] = [[] for _ in range(max(self._comp, default=-1) + 1)]
+        for u, c in enumerate(self._comp):
+            groups[c].append(u)  # ascending, as _prepare orders a component's members
+        for c, group in enumerate(groups):
+            self._fill_component(c, group)
+        self._done = bytearray(b"\x01" * len(self._comp))
 
     def _fill_component(self, c: int, group: list[int]) -> None:
         """Totals and bounds of component `c` (its reachable members in `group`); for a
@@ -280,7 +290,10 @@ def weakest_paths(
 ) -> dict[str, WeakestPath]:
     """Weakest paths for many starts (all nodes by default) with shared DP."""
     solver = WeakestPathSolver(graph, rel, max_steps=max_steps, total_steps=total_steps)
-    return {s: solver.solve(s) for s in (graph.nodes if starts is None else starts)}
+    chosen = graph.nodes if starts is None else list(starts)
+    if 2 * len(chosen) >= len(graph):
+        solver.prepare_all()
+    return {s: solver.solve(s) for s in chosen}
 
 
 class _Search:
