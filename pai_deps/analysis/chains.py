@@ -17,8 +17,10 @@ from pai_deps.graph import (
     reachable,
     weakest_paths,
 )
+from pai_deps.graph.digraph import Adjacency
 from pai_deps.models import GraphNodeRow
-from pai_deps.results.chains import Chain, ChainReliability, WeakestPathPart
+from pai_deps.results.base import list_adapter
+from pai_deps.results.chains import Chain, ChainReliability
 
 if TYPE_CHECKING:
     from pai_deps.db import Connection
@@ -35,6 +37,27 @@ def _grouped_product(first: float, counts: Mapping[float, int]) -> float:
     product = first
     for value in sorted(counts):
         product *= value ** counts[value]
+    return product
+
+
+def _walk_product(succ: Adjacency, start: int, figures: Sequence[float]) -> float:
+    """`compound_reliability` over the graph's numbers: the same breadth-first order
+    ((depth, id): index order is id order), so the same float, without `reachable`'s
+    per-node records."""
+    product = figures[start]
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        found: list[int] = []
+        for u in frontier:
+            for v in succ[u]:
+                if v not in seen:
+                    seen.add(v)
+                    found.append(v)
+        found.sort()
+        for v in found:
+            product *= figures[v]
+        frontier = found
     return product
 
 
@@ -73,11 +96,12 @@ def compound_all(
     # `_grouped_product`'s order (ascending value, absent values skipped), unrolled: one
     # AND and popcount per value and start, no dict per start.
     groups = sorted(members.items())
+    figures = [rel[tool] for tool in graph.ids]
     for tool in starts:
         mask = masks[index[tool]]
         size = mask.bit_count()
         if size <= EXACT_PRODUCT_MAX or not grouped:
-            product = compound_reliability(graph, tool, rel)
+            product = _walk_product(graph.succ, index[tool], figures)
         else:
             product = rel[tool]
             for value, group in groups:
@@ -114,37 +138,37 @@ def chain_reliability(
         rel.update({tool: seen.reliability for tool, seen in evidence.items() if tool in rel})
     compounds = compound_all(graph, rel, starts)
     weakest = weakest_paths(graph, rel, starts)
-    results = []
-    for tool in starts:
+    parts: list[dict[str, object]] = []
+    for tool in sorted(starts, key=lambda tool: (compounds[tool][0], tool)):
         compound, length = compounds[tool]
         path = weakest[tool]
         seen = evidence.get(tool)
-        slo = nodes[tool].slo
-        members = [tool, *reachable(graph, tool)] if with_chain or slo is not None else None
-        results.append(
-            Chain(
-                id=tool,
-                name=nodes[tool].name,
-                reliability=nodes[tool].reliability,
-                compound=compound,
-                chain_length=length,
-                chain=members if with_chain else None,
-                weakest_path=WeakestPathPart(
-                    path=path.path,
-                    product=path.product,
-                    weakest_tool=path.weakest_tool,
-                    exact=path.exact,
-                ),
-                below=compound < threshold,
-                observed_reliability=None if seen is None else seen.reliability,
-                observed_runs=0 if seen is None else seen.runs,
-                budget=None
-                if slo is None or members is None
-                else budget(slo, compound, members, rel),
-            )
+        node = nodes[tool]
+        members = [tool, *reachable(graph, tool)] if with_chain or node.slo is not None else None
+        parts.append(
+            {
+                "id": tool,
+                "name": node.name,
+                "reliability": node.reliability,
+                "compound": compound,
+                "chain_length": length,
+                "chain": members if with_chain else None,
+                "weakest_path": {
+                    "path": path.path,
+                    "product": path.product,
+                    "weakest_tool": path.weakest_tool,
+                    "exact": path.exact,
+                },
+                "below": compound < threshold,
+                "observed_reliability": None if seen is None else seen.reliability,
+                "observed_runs": 0 if seen is None else seen.runs,
+                "budget": None
+                if node.slo is None or members is None
+                else budget(node.slo, compound, members, rel),
+            }
         )
-    results.sort(key=lambda r: (r.compound, r.id))
-    return results
+    # One validation for every chain (one model per chain and path costs 3x more).
+    return list_adapter(Chain).validate_python(parts)
 
 
 def chain_reliability_of(

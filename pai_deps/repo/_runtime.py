@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from pai_deps.db.connection import Connection as _Connection
 from pai_deps.db.connection import Dialect, dialect_of
+from pai_deps.results.base import list_adapter
 from pai_deps.sqlfiles import dialect_queries_dir, queries_dir
 
 Connection: TypeAlias = _Connection  # what the generated functions take
@@ -153,14 +154,9 @@ def run(conn: Connection, stem: str, query: str, /, **params: Any) -> Any:
         raise failure from exc
 
 
-@cache
-def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
-    return TypeAdapter(list[model])  # type: ignore[valid-type]
-
-
 def many(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
     try:
-        return _list_adapter(model).validate_python(list(rows))
+        return list_adapter(model).validate_python(list(rows))
     except ValidationError as exc:
         raise _unreadable(model, exc) from None
 
