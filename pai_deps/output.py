@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -123,6 +123,12 @@ class Printer:
         """Part of the answer itself: printed even under --quiet."""
         if not self.json_mode:
             write(sys.stdout, self._line(parts, sys.stdout) + "\n")
+
+    def answer_lines(self, lines: Iterable[str]) -> None:
+        """Many plain lines of the answer in one write (a 5,000-tool list of chains below
+        the threshold is one call, not 5,000 colour checks and writes)."""
+        if not self.json_mode:
+            write(sys.stdout, "".join(visible(line) + "\n" for line in lines))
 
     def _line(self, parts: Sequence[str | Styled], stream: TextIO) -> str:
         colour = self.color and stream.isatty()

@@ -154,3 +154,19 @@ def test_a_cell_shows_exactly_what_the_unsafe_pattern_replaces(text: str) -> Non
 
     assert visible_cell(text) == _UNSAFE_IN_CELL.sub(_shown, text)
     assert visible_cell("a\tb\x7f") == "a\\tb\\x7f"
+
+
+@given(
+    st.lists(
+        st.none() | st.integers() | st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+        max_size=5,
+    )
+)
+def test_a_table_row_shows_each_cell_as_visible_cell_does(row: list[object]) -> None:
+    """The row-at-once check of `table` changes nothing the per-cell escaping would not."""
+    from pai_deps.output import visible_cell
+    from pai_deps.render.tables import table
+
+    headers = [f"h{i}" for i in range(len(row))]
+    got = table(headers, [row]).rows[0]
+    assert got == tuple("-" if cell is None else visible_cell(str(cell)) for cell in row)

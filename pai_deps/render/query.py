@@ -135,8 +135,9 @@ def routes(printer: Printer, doc: Routes) -> None:
     printer.info(f"Paths from {doc.from_} to {doc.to} ({found}):")
     printer.info()
     width = len(str(len(paths)))
-    for number, path in enumerate(paths, 1):
-        printer.answer(f"  {number:>{width}}. {arrow_path(path)}")
+    printer.answer_lines(
+        f"  {number:>{width}}. {arrow_path(path)}" for number, path in enumerate(paths, 1)
+    )
     printer.info()
     if min(lengths) == max(lengths):
         printer.info(f"All paths: {plural(lengths[0], 'hop')}")
@@ -204,8 +205,7 @@ def chains(printer: Printer, doc: ChainReliability, *, single: bool) -> None:
     below = doc.below_threshold or []
     if below:  # the heading and its lines are one answer, on one stream
         printer.answer(f"{plural(len(below), 'tool')} below {percent(minimum)} threshold:")
-        for r in below:
-            printer.answer(f"  {r.id}: {percent(r.compound)}")
+        printer.answer_lines(f"  {r.id}: {percent(r.compound)}" for r in below)
     else:
         printer.info(f"All tools at or above {percent(minimum)} threshold.")
 

@@ -8,8 +8,9 @@ column with `…` in the middle, so both ends of a long name stay readable.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from pai_deps.output import visible_cell
@@ -63,10 +64,6 @@ def shorten(text: str, width: int) -> str:
     return f"{head}{ELLIPSIS}{tail}"
 
 
-def _apply(align: Callable[[str, int], str], text: str, width: int) -> str:
-    return align(text, width)
-
-
 def fit(widths: list[int], minimums: list[int], limit: int) -> list[int]:
     """Shrink the widest column, one cell at a time, until the row fits `limit`."""
     fitted = list(widths)
@@ -96,10 +93,15 @@ class TextTable:
     def lines(self, *, width: int | None = None) -> list[str]:
         """The table's lines (title, header, rule, rows), fitted into `width` cells when
         given. The printer emboldens the header line (`header_line`) on a terminal."""
-        measured = [[cell_width(cell) for cell in row] for row in self.rows]
-        widths = [cell_width(h) for h in self.headers]
-        for sizes in measured:
-            widths = [max(w, size) for w, size in zip(widths, sizes, strict=True)]
+        simple = ["".join(row).isascii() for row in self.rows]  # one cell per character
+        measured = [
+            list(map(len, row)) if ascii else list(map(cell_width, row))
+            for row, ascii in zip(self.rows, simple, strict=True)
+        ]
+        # Each column's widest cell, header included: one max per column, not per cell.
+        widths = [
+            max(column) for column in zip(map(cell_width, self.headers), *measured, strict=True)
+        ]
         if width is not None:
             minimums = [
                 max(cell_width(h), min(MIN_WIDTH, w))
@@ -118,23 +120,24 @@ class TextTable:
                 parts.append(padding + shown if header in self.right else shown + padding)
             return (" " * GAP).join(parts).rstrip()
 
-        aligners = [str.rjust if header in self.right else str.ljust for header in self.headers]
+        # Every row padded column by column through str.ljust/rjust; used for the rows
+        # whose cells are one terminal cell per character and fit (most rows of a long
+        # table), the others go through `line`.
+        columns = zip(*self.rows, strict=True) if self.rows else iter(())
+        padded = [
+            list(map(str.rjust if header in self.right else str.ljust, column, repeat(size)))
+            for header, column, size in zip(self.headers, columns, widths, strict=bool(self.rows))
+        ]
         gap = " " * GAP
-
-        def plain(cells: Sequence[str], sizes: Sequence[int]) -> str | None:
-            """The line through str.ljust/rjust when every cell is one cell per character
-            and fits its column (most rows of a long table), else None."""
-            if not (
-                all(map(operator.eq, sizes, map(len, cells)))
-                and all(map(operator.le, sizes, widths))
-            ):
-                return None
-            return gap.join(map(_apply, aligners, cells, widths)).rstrip()
+        rows = zip(*padded, strict=True)
+        texts = [gap.join(cells).rstrip() for cells in rows] or [""] * len(self.rows)
 
         out = [line(self.headers)]
         out.append(("─" * GAP).join("─" * column for column in widths))
-        for row, sizes in zip(self.rows, measured, strict=True):
-            out.append(plain(row, sizes) or line(row, sizes))
+        for row, sizes, ascii, text in zip(self.rows, measured, simple, texts, strict=True):
+            narrow = ascii or all(map(operator.eq, sizes, map(len, row)))
+            fits = all(map(operator.le, sizes, widths))
+            out.append(text if narrow and fits else line(row, sizes))
         return ([self.title] if self.title else []) + out
 
     @property
@@ -164,14 +167,17 @@ def table(
     """Build a table; `None` cells print as `-`, columns named in `right` align right.
 
     Control characters in cells print visibly (cells come from manifests)."""
-    return TextTable(
-        tuple(headers),
-        tuple(
-            tuple("-" if cell is None else visible_cell(str(cell)) for cell in row) for row in rows
-        ),
-        frozenset(right),
-        title,
-    )
+    return TextTable(tuple(headers), tuple(map(_cells, rows)), frozenset(right), title)
+
+
+def _cells(row: Sequence[object]) -> tuple[str, ...]:
+    """One row's cells as printed: a row of printable ASCII (most rows) is checked once,
+    not cell by cell (`visible_cell` leaves such text as it is)."""
+    texts = ["-" if cell is None else str(cell) for cell in row]
+    joined = "".join(texts)
+    if joined.isascii() and joined.isprintable():
+        return tuple(texts)
+    return tuple(map(visible_cell, texts))
 
 
 @dataclass(frozen=True)
