@@ -594,3 +594,24 @@ def test_db_backup_writes_a_consistent_copy(tmp_path: Path, db_path: Path, cli: 
 def test_db_path_creates_nothing(db_path: Path, cli: Cli) -> None:
     assert cli("db", "path").stdout.strip() == str(db_path)
     assert not db_path.parent.exists()
+
+
+def test_dict_rows_of_interleaved_statements_keep_their_own_column_names() -> None:
+    """The row factory remembers the last statement's names; two cursors read in turn
+    (and two connections) still get each their own keys."""
+    import sqlite3
+
+    from pai_deps.db.connection import dict_row
+
+    first, second = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    first.row_factory = second.row_factory = dict_row
+    a = first.execute("SELECT 1 AS a, 2 AS b UNION ALL SELECT 3, 4")
+    b = second.execute("SELECT 'x' AS name UNION ALL SELECT 'y'")
+    c = first.execute("SELECT 5 AS a, 6 AS c")
+    assert [a.fetchone(), b.fetchone(), c.fetchone(), a.fetchone(), b.fetchone()] == [
+        {"a": 1, "b": 2},
+        {"name": "x"},
+        {"a": 5, "c": 6},
+        {"a": 3, "b": 4},
+        {"name": "y"},
+    ]

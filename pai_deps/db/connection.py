@@ -32,6 +32,17 @@ def dialect_of(conn: Connection) -> Dialect:
     return "sqlite" if isinstance(conn, sqlite3.Connection) else "postgresql"
 
 
+# The last statement's column description and its names: a cursor keeps one description
+# per statement, so 5,000 rows look the names up once. One immutable pair, replaced
+# whole, so threads sharing it never see one statement's names with another's.
+_last_columns: list[tuple[object, tuple[str, ...]]] = [(None, ())]
+
+
 def dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
     """SQLite row factory: rows as dicts keyed by column name (what aiosql and pydantic want)."""
-    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    description = cursor.description
+    columns = _last_columns[0]
+    if columns[0] is not description:
+        columns = (description, tuple(column[0] for column in description))
+        _last_columns[0] = columns
+    return dict(zip(columns[1], row, strict=True))
