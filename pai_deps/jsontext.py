@@ -31,7 +31,25 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 
 
 def dump_json(document: Any) -> str:
-    text = indented(document)
+    return _escaped(indented(document))
+
+
+def dump_model(model: Any) -> str:
+    """`dump_json(model.document())` for a result model (duck-typed: this module imports
+    no pydantic). A big one is written by pydantic-core straight from the model, without
+    building the document's dicts first (5 ms of a 5,000-tool `list --json`), and then
+    respelled and escaped exactly as `dump_json` does."""
+    if _big(vars(model)):
+        try:
+            text = model.model_dump_json(indent=2, by_alias=True)
+        except ValueError:  # a lone surrogate: the standard path below writes it
+            pass
+        else:
+            return _escaped(_respelled(text))
+    return dump_json(model.document())
+
+
+def _escaped(text: str) -> str:
     if text.isascii() and "\x7f" not in text:  # nothing to escape (both at C speed)
         return text
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

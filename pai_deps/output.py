@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pai_deps.jsontext import BEYOND_C0 as _BEYOND_C0
-from pai_deps.jsontext import dump_json
+from pai_deps.jsontext import dump_json, dump_model
 from pai_deps.progress import Progress
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ class Printer:
     def json(self, document: CamelModel | dict[str, Any]) -> None:
         """Print the command's single JSON document (a result model, or the error envelope)."""
         # Duck-typed, so that importing the printer never imports pydantic.
-        data = document if isinstance(document, dict) else document.document()
-        write(sys.stdout, dump_json(data) + "\n")
+        text = dump_json(document) if isinstance(document, dict) else dump_model(document)
+        write(sys.stdout, text + "\n")
         flush(sys.stdout)
 
     # -- human output: each line method prints one line ------------------------------------

@@ -86,3 +86,32 @@ def test_ascii_text_is_written_as_it_is_and_del_is_still_escaped() -> None:
     # DEL is ASCII, and the encoders leave it raw: the ASCII shortcut must not skip it
     assert jsontext.dump_json({"a": "x\x7fy"}) == '{\n  "a": "x\\u007fy"\n}'
     assert jsontext.dump_json({"a": "x\x9fy"}) == '{\n  "a": "x\\u009fy"\n}'
+
+
+@pytest.mark.parametrize("count", [3, 300])
+@pytest.mark.parametrize("name", ["plain", "é\u2028\x7f", "\ud800"])
+@pytest.mark.parametrize("reliability", [0.95, 1e-05, 1e-07, 0.1 + 0.2, 5e-324])
+def test_a_model_is_written_as_its_document_is(count: int, name: str, reliability: float) -> None:
+    """`dump_model` (pydantic-core from the model itself when big) writes exactly what
+    `dump_json(model.document())` writes: floats respelled, controls escaped, omitted
+    keys left out, and a lone surrogate through the standard path."""
+    from pai_deps.results.registry import ToolList
+
+    tool = {
+        "id": name,
+        "name": name,
+        "type": "cli",
+        "version": None,
+        "dependencies": 1,
+        "dependents": 2,
+        "reliability": reliability,
+        "debt_score": 0,
+        "stub": False,
+        "path": f"/x/{name}",
+        "last_verified": None,
+        "observed_reliability": reliability,
+        "observed_runs": 3,
+    }
+    doc = ToolList.model_validate({"tools": [tool] * count, "total": count, "stubs": 0})
+    assert jsontext.dump_model(doc) == jsontext.dump_json(doc.document())
+    assert json.loads(jsontext.dump_model(doc)) == doc.document()
