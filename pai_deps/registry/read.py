@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from pai_deps.db import Connection
 from pai_deps.errors import ToolNotFoundError
-from pai_deps.models import ContractRow, ResourceRow, ToolRow
 from pai_deps.repo import tools
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # `list` and `require_tool` build no contract or resource rows
+    from pai_deps.models import ContractRow, ResourceRow, ToolRow
     from pai_deps.results.registry import ProvidedSections, ToolDetails, ToolList
 
 
