@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pai_deps.gcpause import no_collection
 from pai_deps.jsontext import BEYOND_C0 as _BEYOND_C0
 from pai_deps.jsontext import dump_json, dump_model
 from pai_deps.progress import Progress
@@ -185,7 +186,8 @@ class Printer:
         from pai_deps.render.tables import TextTable, TextTree
 
         if isinstance(renderable, TextTable):
-            lines = renderable.lines(width=output_width(sys.stdout))
+            with no_collection():  # a long table's lines are all printed
+                lines = renderable.lines(width=output_width(sys.stdout))
             if terminal and self.color:
                 header = renderable.header_line
                 lines[header] = f"\x1b[1m{lines[header]}\x1b[0m"

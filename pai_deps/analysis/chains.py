@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from pai_deps.analysis.evidence import DEFAULT_RUNS, Observed
+from pai_deps.gcpause import no_collection
 from pai_deps.graph import (
     Graph,
     closure_masks,
@@ -130,12 +131,25 @@ def chain_reliability(
     declared figure; `use_observed` multiplies it instead, where a tool has any. A tool
     declaring `slo` gets its budget.
     """
-    from pai_deps.analysis.evidence import budget
-
     evidence = observed or {}
     rel = {tool: nodes[tool].reliability for tool in graph.nodes}
     if use_observed:
         rel.update({tool: seen.reliability for tool, seen in evidence.items() if tool in rel})
+    with no_collection():  # every object made here is part of the answer
+        return _chains(graph, nodes, rel, starts, evidence, threshold, with_chain)
+
+
+def _chains(
+    graph: Graph,
+    nodes: Mapping[str, GraphNodeRow],
+    rel: Mapping[str, float],
+    starts: Sequence[str],
+    evidence: Mapping[str, Observed],
+    threshold: float,
+    with_chain: bool,
+) -> list[Chain]:
+    from pai_deps.analysis.evidence import budget
+
     compounds = compound_all(graph, rel, starts)
     weakest = weakest_paths(graph, rel, starts)
     parts: list[dict[str, object]] = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from pai_deps.analysis.registry_graph import Edge, as_edge, build_graph
+from pai_deps.gcpause import no_collection
 from pai_deps.graph import cycle_edges, reachable
 from pai_deps.models import EdgeRow, GraphNodeRow
 from pai_deps.results.report import GraphContent, GraphJson, Picture, PictureEdge, PictureNode
@@ -135,14 +136,15 @@ def draw(
         require_tool(conn, focus)
     nodes = reports.list_graph_nodes(conn)
     edges = graph_queries.edge_list(conn).edges
-    view = select_view(
-        nodes,
-        edges,
-        focus=focus,
-        depth=DEFAULT_FOCUS_DEPTH if depth is None else depth,
-        type_=type_,
-        skip_optional=skip_optional,
-    )
+    with no_collection():  # the view is the picture's content
+        view = select_view(
+            nodes,
+            edges,
+            focus=focus,
+            depth=DEFAULT_FOCUS_DEPTH if depth is None else depth,
+            type_=type_,
+            skip_optional=skip_optional,
+        )
     picture = Picture(format=format_, nodes=len(view.nodes), edges=len(view.edges), text="")
     if format_ == "json":
         from pai_deps.jsontext import dump_json

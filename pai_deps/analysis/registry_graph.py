@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from pai_deps.gcpause import no_collection
 from pai_deps.models import EdgeRow, GraphNodeRow, ReachRow
 
 if TYPE_CHECKING:  # the graph package loads only when a graph is built
@@ -32,11 +33,12 @@ def build_graph(
     `skip_optional` leaves out edges declared optional."""
     from pai_deps.graph import Graph
 
-    pairs = [e if isinstance(e, tuple) else as_edge(e) for e in edges]
-    return Graph(
-        [n if isinstance(n, str) else n.id for n in nodes],
-        [(c, p) for c, p, _, optional in pairs if not (skip_optional and optional)],
-    )
+    with no_collection():  # the graph is the answer
+        pairs = [e if isinstance(e, tuple) else as_edge(e) for e in edges]
+        return Graph(
+            [n if isinstance(n, str) else n.id for n in nodes],
+            [(c, p) for c, p, _, optional in pairs if not (skip_optional and optional)],
+        )
 
 
 def reach_rows(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING
 
+from pai_deps.gcpause import no_collection
 from pai_deps.output import visible_cell
 
 if TYPE_CHECKING:
@@ -167,7 +168,9 @@ def table(
     """Build a table; `None` cells print as `-`, columns named in `right` align right.
 
     Control characters in cells print visibly (cells come from manifests)."""
-    return TextTable(tuple(headers), tuple(map(_cells, rows)), frozenset(right), title)
+    with no_collection():  # every cell is printed
+        cells = tuple(map(_cells, rows))
+    return TextTable(tuple(headers), cells, frozenset(right), title)
 
 
 def _cells(row: Sequence[object]) -> tuple[str, ...]:

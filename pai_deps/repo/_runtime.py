@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from pai_deps.db.connection import Connection as _Connection
 from pai_deps.db.connection import Dialect, dialect_of
+from pai_deps.gcpause import no_collection
 from pai_deps.results.base import list_adapter
 from pai_deps.sqlfiles import dialect_queries_dir, queries_dir
 
@@ -156,14 +157,16 @@ def run(conn: Connection, stem: str, query: str, /, **params: Any) -> Any:
 
 def many(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
     try:
-        return list_adapter(model).validate_python(list(rows))
+        with no_collection():  # the rows are the answer: none of them is garbage
+            return list_adapter(model).validate_python(list(rows))
     except ValidationError as exc:
         raise _unreadable(model, exc) from None
 
 
 def maybe_one(model: type[M], row: dict[str, Any] | None) -> M | None:
     try:
-        return None if row is None else model.model_validate(row)
+        with no_collection():  # one row may hold thousands of values (a JSON column)
+            return None if row is None else model.model_validate(row)
     except ValidationError as exc:
         raise _unreadable(model, exc) from None
 
