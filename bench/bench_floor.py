@@ -65,11 +65,20 @@ class Samples:
         return statistics.median(self.times)
 
 
+# Every measured process may write its bytecode caches (the warm-up round does), as an
+# installed pai-deps does: with PYTHONDONTWRITEBYTECODE set, a checkout's modules would
+# be compiled on every run (30-50 ms), and a `--compare` checkout never run before would
+# pay that while the installation measured against it did not.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(argv: list[str]) -> tuple[float, float, int]:
     """Wall time (s), CPU time (s) and peak RSS (KiB) of one process; exit codes other than
     0/1 end the run. CPU time is what other work on a shared machine disturbs least."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -140,7 +149,11 @@ def first_query(db: Path, runs: int) -> str:
     figures: list[list[float]] = [[], [], [], []]
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", FIRST_QUERY, str(db)], capture_output=True, text=True, check=True
+            [sys.executable, "-c", FIRST_QUERY, str(db)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=CHILD_ENV,
         ).stdout
         for column, value in zip(figures, out.split(), strict=True):
             column.append(float(value) * 1000)
