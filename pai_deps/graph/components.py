@@ -87,26 +87,21 @@ def closure_masks(graph: Graph, *, reverse: bool = False) -> list[int]:
     adjacency = graph.pred if reverse else graph.succ
     comp = component_numbers(adjacency) if reverse else graph.components()
     count = max(comp, default=-1) + 1
-    members = [0] * count
-    size = [0] * count
+    # Per component: what entering it reaches, itself included (its members and the
+    # closures below it); a node reaches that minus itself: on a cycle it reaches its
+    # whole component, otherwise only what is below. One big int per component.
+    closed = [0] * count
     by_comp: list[list[int]] = [[] for _ in range(count)]
     for node, c in enumerate(comp):
-        members[c] |= 1 << node
-        size[c] += 1
+        closed[c] |= 1 << node
         by_comp[c].append(node)
-    below = [0] * count
-    closed = [0] * count  # below | members: what entering the component reaches
     for c in range(count):  # successors' components have smaller numbers: already done
-        union = 0
+        union = closed[c]
         for u in by_comp[c]:
             for v in adjacency[u]:
                 cv = comp[v]
                 if cv != c:
                     union |= closed[cv]
-        below[c] = union
-        closed[c] = union | members[c]
-    masks: list[int] = []
-    for node, c in enumerate(comp):
-        mask = below[c] | members[c] if size[c] > 1 else below[c]
-        masks.append(mask & ~(1 << node))
+        closed[c] = union
+    masks = [closed[c] & ~(1 << node) for node, c in enumerate(comp)]
     return masks
