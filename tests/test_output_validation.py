@@ -259,3 +259,22 @@ def test_an_unknown_schema_uri_is_validated_with_the_default_and_a_warning() -> 
     assert [e.keyword for e in result.errors] == ["type"]
     mcp = validation(1, {"$schema": "urn:custom", "type": "string"}, default="2020-12")
     assert mcp.draft == "2020-12"
+
+
+def test_validate_many_validates_every_batch_in_order_and_fails_like_one_call() -> None:
+    import pydantic
+
+    from pai_deps.results.base import BATCH, list_adapter, validate_many
+    from pai_deps.results.chains import WeakestPathPart
+
+    items = [
+        {"path": [f"t{i}"], "product": i / 10_000, "weakest_tool": f"t{i}", "exact": True}
+        for i in range(2 * BATCH + 5)  # three batches, the last one short
+    ]
+    many = validate_many(WeakestPathPart, iter(items))
+    assert many == list_adapter(WeakestPathPart).validate_python(items)
+    assert [part.weakest_tool for part in many] == [f"t{i}" for i in range(len(items))]
+    assert validate_many(WeakestPathPart, []) == []
+    broken = [*items[: BATCH + 1], {**items[0], "exact": "maybe"}]
+    with pytest.raises(pydantic.ValidationError):
+        validate_many(WeakestPathPart, broken)

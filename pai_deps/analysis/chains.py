@@ -20,7 +20,7 @@ from pai_deps.graph import (
 )
 from pai_deps.graph.digraph import Adjacency
 from pai_deps.models import GraphNodeRow
-from pai_deps.results.base import list_adapter
+from pai_deps.results.base import validate_many
 from pai_deps.results.chains import Chain, ChainReliability
 
 if TYPE_CHECKING:
@@ -152,37 +152,37 @@ def _chains(
 
     compounds = compound_all(graph, rel, starts)
     weakest = weakest_paths(graph, rel, starts)
-    parts: list[dict[str, object]] = []
-    for tool in sorted(starts, key=lambda tool: (compounds[tool][0], tool)):
+
+    def part(tool: str) -> dict[str, object]:
         compound, length = compounds[tool]
         path = weakest[tool]
         seen = evidence.get(tool)
         node = nodes[tool]
         members = [tool, *reachable(graph, tool)] if with_chain or node.slo is not None else None
-        parts.append(
-            {
-                "id": tool,
-                "name": node.name,
-                "reliability": node.reliability,
-                "compound": compound,
-                "chain_length": length,
-                "chain": members if with_chain else None,
-                "weakest_path": {
-                    "path": path.path,
-                    "product": path.product,
-                    "weakest_tool": path.weakest_tool,
-                    "exact": path.exact,
-                },
-                "below": compound < threshold,
-                "observed_reliability": None if seen is None else seen.reliability,
-                "observed_runs": 0 if seen is None else seen.runs,
-                "budget": None
-                if node.slo is None or members is None
-                else budget(node.slo, compound, members, rel),
-            }
-        )
-    # One validation for every chain (one model per chain and path costs 3x more).
-    return list_adapter(Chain).validate_python(parts)
+        return {
+            "id": tool,
+            "name": node.name,
+            "reliability": node.reliability,
+            "compound": compound,
+            "chain_length": length,
+            "chain": members if with_chain else None,
+            "weakest_path": {
+                "path": path.path,
+                "product": path.product,
+                "weakest_tool": path.weakest_tool,
+                "exact": path.exact,
+            },
+            "below": compound < threshold,
+            "observed_reliability": None if seen is None else seen.reliability,
+            "observed_runs": 0 if seen is None else seen.runs,
+            "budget": None
+            if node.slo is None or members is None
+            else budget(node.slo, compound, members, rel),
+        }
+
+    # Validated a batch of chains per call (one model per chain and path costs 3x more).
+    ordered = sorted(starts, key=lambda tool: (compounds[tool][0], tool))
+    return validate_many(Chain, map(part, ordered))
 
 
 def chain_reliability_of(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +24,23 @@ def list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
     from pydantic import TypeAdapter
 
     return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+# Parts validated per call by `validate_many`: big enough that the per-call cost vanishes,
+# small enough that the input dicts never outweigh the models.
+BATCH = 1024
+
+
+def validate_many(model: type[M], items: Iterable[Mapping[str, Any]]) -> list[M]:
+    """Thousands of a document's parts from dicts, a batch per call: about the speed of
+    one call, with only one batch of the dicts alive at a time (all of 50,000 chains'
+    dicts at once cost 50 MB)."""
+    adapter = list_adapter(model)
+    parts: list[M] = []
+    pending = iter(items)
+    while batch := list(islice(pending, BATCH)):
+        parts += adapter.validate_python(batch)
+    return parts
 
 
 class CamelModel(BaseModel):
