@@ -85,7 +85,7 @@ class Graph:
 
     def components(self) -> list[int]:
         """Tarjan's component number per node over `succ` (`component_numbers`), computed
-        once: the graph is immutable, and a chain analysis asks three times. Do not modify."""
+        once: the graph is immutable, and `chain-reliability --all` asks twice. Do not modify."""
         if self._components is None:
             from pai_deps.graph.components import component_numbers
 
